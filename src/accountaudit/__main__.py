@@ -1,0 +1,5 @@
+"""Allow ``python -m accountaudit``."""
+
+from accountaudit.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Loaders: turn platform exports into Items (one module per platform)."""
