@@ -6,6 +6,7 @@ Ids are stable: they appear in sheets, JSON output and labelled corpora.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from accountaudit.model import Category, Severity
 
 __all__ = ["CATEGORY_INFO", "Category", "CategoryInfo", "category_info"]
@@ -39,7 +40,8 @@ _INFO: tuple[CategoryInfo, ...] = (
                  "Police Regulations 2003 Sch 1 para 1 (impartiality, no active part in politics); "
                  f"{_SPB}: Discreditable conduct", Severity.MEDIUM),
     CategoryInfo(Category.CONDUCT_BUSINESS, "Possible undeclared business interest",
-                 f"Police Regulations 2003 regs 7-9 (business interests); {_SPB}: Honesty and integrity",
+                 "Police Regulations 2003 regs 7-9 (business interests); "
+                 f"{_SPB}: Honesty and integrity",
                  Severity.LOW),
     CategoryInfo(Category.CONDUCT_EXTREMISM, "Extremist content",
                  f"{_SPB}: Discreditable conduct; Equality and diversity", Severity.HIGH),

@@ -100,7 +100,7 @@ class Check:
         return CheckInfo(cls.id, cls.title, cls.category, cls.severity, standard,
                          cls.explanation, cls.version, cls.origin, doc)
 
-    def setup(self, ctx: ScanContext) -> None:  # noqa: B027 - optional hook
+    def setup(self, ctx: ScanContext) -> None:
         """Override to load data or heavy modules once per scan."""
 
     def check(self, item: Item, text: PreparedText) -> Iterable[Finding]:

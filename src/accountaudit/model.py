@@ -85,7 +85,7 @@ class Audience(StrEnum):
 
 
 class Decision(StrEnum):
-    """A reviewer's decision on a finding, following the Police (Conduct) Regulations 2020 process."""
+    """A reviewer's decision on a finding, fitting the Police (Conduct) Regulations 2020 process."""
 
     NOT_REVIEWED = "Not reviewed"
     NO_CONCERN = "No concern"
@@ -139,7 +139,8 @@ class Source:
 class Item:
     """One post, reply, message, connection, like or profile, in one shape for every platform.
 
-    ``text`` is cleaned for checks (entities unescaped, links expanded); ``text_raw`` is as exported.
+    ``text`` is cleaned for checks (entities unescaped, links expanded); ``text_raw`` is as
+    exported.
     """
 
     source_id: str

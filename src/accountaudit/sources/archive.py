@@ -7,6 +7,7 @@ no ``..``, no links) and reads are capped; anything refused becomes a warning th
 from __future__ import annotations
 
 import fnmatch
+import lzma
 import os
 import stat
 import zipfile
@@ -21,7 +22,7 @@ MAX_MEMBER_BYTES = 1 << 30  # a single member larger than 1 GiB expanded is refu
 MAX_RATIO = 200  # expanded/compressed above this (for members over 1 MiB) looks like a zip bomb
 MAX_MEMBERS = 200_000
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-               UnicodeDecodeError, RuntimeError, ValueError)
+               UnicodeDecodeError, RuntimeError, ValueError, lzma.LZMAError)
 
 
 def _safe_name(name: str) -> str | None:
@@ -92,7 +93,7 @@ class ArchiveView(ABC):
     def open(self, name: str) -> BinaryIO:
         """Open a member for reading in binary mode."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - folders hold no handle; zips override
         """Release any open handle."""
 
     def __enter__(self) -> ArchiveView:
@@ -129,7 +130,7 @@ class FolderView(ArchiveView):
         if name not in self._name_set:
             raise InputError(self.path, f"there is no file {name} in this folder")
         try:
-            return open(self.path / name, "rb")  # noqa: SIM115 - returned to the caller
+            return open(self.path / name, "rb")
         except OSError as exc:
             raise InputError(self.path / name, f"cannot be read ({exc.strerror})") from None
 
@@ -181,7 +182,8 @@ class ZipView(ArchiveView):
         try:
             return self._zip.open(info)
         except _ZIP_ERRORS as exc:
-            raise InputError(self.path, f"member {name} cannot be read ({_describe(exc)})") from None
+            raise InputError(self.path,
+                             f"member {name} cannot be read ({_describe(exc)})") from None
 
     def read_bytes(self, name: str) -> bytes:
         """Read a member, turning corrupt-data errors into InputError naming the member."""

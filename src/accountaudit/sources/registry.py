@@ -97,7 +97,7 @@ def _open_archive(path: Path, options: LoadOptions) -> OpenedSource:
     view.close()
     kind = "folder" if path.is_dir() else "zip archive"
     raise UnknownFormatError(path, f"this {kind} does not hold any export accountaudit knows "
-                                   f"(looked for: {', '.join(l.name for l in ARCHIVE_LOADERS)})")
+                                   f"(looked for: {', '.join(ld.name for ld in ARCHIVE_LOADERS)})")
 
 
 def _open_file(path: Path, options: LoadOptions) -> OpenedSource:

@@ -1,0 +1,104 @@
+"""``accountaudit scan``: load sources, run checks, write the review sheet (and JSON, a case)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from accountaudit.checks.registry import discover
+from accountaudit.cli.common import describe_counts, split_ids, warn_lines
+from accountaudit.cli.progress import ProgressBar
+from accountaudit.engine import ScanOptions, run_scan
+from accountaudit.errors import OutputError
+from accountaudit.export.jsonl import write_findings_jsonl
+from accountaudit.export.xlsx import write_review_sheet
+from accountaudit.model import Severity
+from accountaudit.report import ReportData
+from accountaudit.review.store import CaseStore
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``scan`` and its options."""
+    p = sub.add_parser("scan", help="scan exports and write a review sheet",
+                       description="Load one or more exports (zip, folder or .jsonl), run every "
+                                   "check, and write an Excel review sheet.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                   help="an export as a zip or folder, or a .jsonl file")
+    p.add_argument("--out", required=True, type=Path, metavar="review.xlsx",
+                   help="the review sheet to write")
+    p.add_argument("--json", type=Path, metavar="findings.jsonl",
+                   help="also write the findings as JSON Lines")
+    p.add_argument("--case", type=Path, metavar="DIR",
+                   help="keep sources, items and findings in this case folder")
+    p.add_argument("--include-messages", action="store_true",
+                   help="also load private messages (left out unless asked for)")
+    p.add_argument("--rules", type=Path, action="append", default=[], metavar="DIR",
+                   help="a folder of extra rule packs (may be given more than once)")
+    p.add_argument("--checks", type=split_ids, metavar="ID,...",
+                   help="run only these checks: ids (AA301), id prefixes (AA3) or categories")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Scan, then write outputs; nothing is written unless the scan finished."""
+    _check_outputs(args)
+    checks = discover(args.rules, args.checks)
+    warn_lines("checks", checks.failures, "see the Checks tab of the sheet")
+    with ProgressBar("Scanning") as bar:
+        data = run_scan(args.paths, checks, ScanOptions(include_messages=args.include_messages),
+                        progress=bar.update)
+        scan_seconds = bar.elapsed
+    if args.case is not None:
+        with CaseStore.open(args.case) as store:
+            data = dataclasses.replace(data, case_id=store.case_id)
+            store.record_scan(data)
+    write_review_sheet(data, args.out)
+    if args.json is not None:
+        write_findings_jsonl(data, args.json)
+    _report(args, data, scan_seconds)
+    return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse impossible outputs before any work, so a long scan is never wasted."""
+    outputs = [p for p in (args.out, args.json) if p is not None]
+    if args.out.suffix.lower() != ".xlsx":
+        raise OutputError(args.out, "the review sheet must be an .xlsx file")
+    inputs = {p.resolve() for p in args.paths}
+    for out in outputs:
+        if out.is_dir():
+            raise OutputError(out, "is a folder; give a file name")
+        if not out.resolve().parent.is_dir():
+            raise OutputError(out, f"the folder {out.parent} does not exist")
+        if out.resolve() in inputs:
+            raise OutputError(out, "is also an input; choose another output name so the "
+                                   "original is never overwritten")
+
+
+def _report(args: argparse.Namespace, data: ReportData, elapsed: float) -> None:
+    total = 0
+    for summary in data.sources:
+        n = sum(summary.counts.values())
+        total += n
+        account = f" ({summary.source.account})" if summary.source.account else ""
+        print(f"{summary.source.path}: {summary.source.platform}{account}, "
+              f"{describe_counts(summary.counts)}")
+        if summary.messages_skipped:
+            print(f"  {summary.messages_skipped:,} private messages not loaded "
+                  "(add --include-messages to review them)")
+        warn_lines(Path(summary.source.path).name, summary.warnings, "all are in the Sources tab")
+    by_severity = Counter(f.severity for f in data.findings)
+    parts = [f"{by_severity[s]:,} {s}" for s in Severity if by_severity[s]]
+    rate = total / elapsed if elapsed > 0 else 0.0
+    print(f"Scanned {total:,} items in {elapsed:.1f} s ({rate:,.0f} items/s): "
+          f"{len(data.findings):,} findings" + (f" ({', '.join(parts)})" if parts else "") + ".")
+    print(f"Review sheet: {args.out}")
+    if args.json is not None:
+        print(f"Findings as JSON Lines: {args.json}")
+    if args.case is not None:
+        print(f"Case folder: {args.case} (case id {data.case_id})")
+    sys.stdout.flush()
