@@ -190,4 +190,4 @@ class Finding:
 def finding_id(check_id: str, item_key: str, evidence: str) -> str:
     """Stable finding id: a hash of what fired, on what, for which words (case-folded)."""
     basis = "\x1f".join((check_id, item_key, " ".join(evidence.casefold().split())))
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]

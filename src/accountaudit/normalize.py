@@ -35,7 +35,7 @@ _PUNCT = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-    "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u0131": "i",
 }
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
@@ -84,24 +84,26 @@ _HOMOGLYPHS = str.maketrans({
     "\u03bf": "o", "\u03b1": "a", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v", "\u03c1": "p",
     "\t": " ", "\n": " ", "\r": " ", "\v": " ", "\f": " ", "\u2028": " ", "\u2029": " ",
 })
-_I_FOR_L = str.maketrans({"l": "i"})
-_HYPHENS = str.maketrans({"-": " ", "_": " "})
+_ASCII_SPACE = re.compile(r"[\t\n\r\v\f]")
+_NEEDS_HOMOGLYPHS = re.compile("[" + "".join(re.escape(chr(c)) for c in _HOMOGLYPHS) + "]")
+_FINAL = str.maketrans({"l": "i", "-": " ", "_": " "})
 
 EMOJI_WORDS = {
     "😂": "lol", "🤣": "lol", "😹": "lol", "😆": "lol", "🐷": "pig", "🐖": "pig", "🐽": "pig",
-    "🐀": "rat", "🐁": "rat", "🤡": "clown", "🐍": "snake", "🖕": "middle finger",
+    "🐀": "rat", "🐁": "rat", "🤡": "clown", "🐍": "snake",
 }
 """Emoji that stand for a word; the skeleton spells them out so terms can name the word."""
 
-_ERASE = re.compile(
-    "[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufe0e\ufe0f\u034f]"
-    "|(?<=[a-z0-9])'(?=[a-z])"
-    "|" + "|".join(re.escape(e) for e in sorted(EMOJI_WORDS, key=len, reverse=True)))
+_ERASE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufe0e\ufe0f\u034f"
+                    + "".join(EMOJI_WORDS) + "]")
+_APOSTROPHE = re.compile("'")
 _EMPHASIS = re.compile(r"(?<![^\W_])(?<!\*)\*++|(?<!\*)\*++(?![^\W_])")
+_LEET_HINT = re.compile(r"[013457@$!|]")
 _LEET_TOKEN = re.compile(
     r"(?<![a-z0-9@$!|*])(?=[a-z0-9@$!|*]*[a-z])(?=[a-z0-9@$!|*]*[013457@$!|])[a-z0-9@$!|*]+")
 _UNIT = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m|km|ft|in|mph|hrs?|mins?|secs?|yrs?|x|p|kg|g"
                    r"|mg|ml|l|mb|gb|tb|v|w|bhp|hp|cc|mm|cm|lbs?|oz|pcs?|ish)")
+_SPACED_HINT = re.compile(r"[a-z0-9@$][ ._\-]{1,2}[a-z0-9@$][ ._\-]{1,2}[a-z0-9@$](?![^\W_])")
 _SPACED = re.compile(
     r"(?<![^\W_])(?<!\*)[a-z0-9@$](?:[ ._\-]{1,2}[a-z0-9@$]){2,}(?![^\W_])(?!\*)")
 _RUN = re.compile(r"(.)\1+", re.DOTALL)
@@ -144,42 +146,65 @@ def _spaced(match: re.Match[str]) -> _Rep | None:
     letters = sum(c.isalpha() for c in members)
     if letters < 2 or letters * 2 < len(members):
         return None
-    joined = "".join(_LEET.get(c, c) for c in members).translate(_I_FOR_L)
+    joined = "".join(_LEET.get(c, c) for c in members).translate(_FINAL)
     return joined, offsets, True
 
 
-_STEPS: tuple[tuple[re.Pattern[str], _Step] | dict[int, str], ...] = (
-    _HOMOGLYPHS, (_ERASE, _erase), (_EMPHASIS, _emphasis), (_LEET_TOKEN, _deleet),
-    _I_FOR_L, (_SPACED, _spaced), _HYPHENS,
-)
+def _fast(func: _Step) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        rep = func(match)
+        return match.group() if rep is None else rep[0]
+    return replace
 
 
-def _fast_skeleton(value: str) -> str:
+_FAST_ERASE, _FAST_EMPHASIS = _fast(_erase), _fast(_emphasis)
+_FAST_DELEET, _FAST_SPACED = _fast(_deleet), _fast(_spaced)
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _fast_skeleton(value: str) -> tuple[str, bool]:
+    """The skeleton string alone, and whether spaced-out letters were joined. Each guard only
+    skips a step that would change nothing, so the string equals the tracked one (a property
+    test checks it)."""
     text = value
-    for step in _STEPS:
-        if isinstance(step, dict):
-            text = text.translate(step)
-        else:
-            pattern, func = step
-            text = pattern.sub(lambda m, f=func: _replacement(m, f), text)  # type: ignore[misc]
-    return _RUN.sub(r"\1", text)
+    if not text.isascii():
+        if _NEEDS_HOMOGLYPHS.search(text):
+            text = text.translate(_HOMOGLYPHS)
+        text = _ERASE.sub(_FAST_ERASE, text)
+    elif _ASCII_SPACE.search(text):
+        text = text.translate(_HOMOGLYPHS)
+    text = text.replace("'", "")
+    if "*" in text:
+        text = _EMPHASIS.sub(_FAST_EMPHASIS, text)
+    if _LEET_HINT.search(text):
+        text = _LEET_TOKEN.sub(_FAST_DELEET, text)
+    spaced = False
+    if _SPACED_HINT.search(text):
+        joined = _SPACED.sub(_FAST_SPACED, text)
+        spaced, text = joined != text, joined
+    text = text.replace("l", "i").replace("-", " ").replace("_", " ")
+    return _RUN.sub(_first, text), spaced
 
 
-def _replacement(match: re.Match[str], func: _Step) -> str:
-    rep = func(match)
-    return match.group() if rep is None else rep[0]
+def _drop(match: re.Match[str]) -> _Rep:
+    return "", (), False
 
 
 @dataclass(slots=True)
 class _Tracked:
     text: str
     origin: list[int]
+    last: list[int]
     runs: list[int]
     soft: list[bool]
 
     def apply(self, pattern: re.Pattern[str], func: _Step) -> None:
         parts: list[str] = []
         origin: list[int] = []
+        last_of: list[int] = []
         runs: list[int] = []
         soft: list[bool] = []
         last = 0
@@ -191,11 +216,13 @@ class _Tracked:
             replacement, offsets, is_soft = rep
             parts.append(self.text[last:start])
             origin.extend(self.origin[last:start])
+            last_of.extend(self.last[last:start])
             runs.extend(self.runs[last:start])
             soft.extend(self.soft[last:start])
             parts.append(replacement)
             for offset in offsets:
                 origin.append(self.origin[start + offset])
+                last_of.append(self.last[start + offset])
                 runs.append(self.runs[start + offset])
                 soft.append(is_soft or self.soft[start + offset])
             last = end
@@ -203,58 +230,69 @@ class _Tracked:
             parts.append(self.text[last:])
             self.text = "".join(parts)
             self.origin = origin + self.origin[last:]
+            self.last = last_of + self.last[last:]
             self.runs = runs + self.runs[last:]
             self.soft = soft + self.soft[last:]
 
     def squeeze(self) -> None:
-        keep = [0]
-        for i in range(1, len(self.text)):
-            if self.text[i] == self.text[i - 1]:
-                self.runs[keep[-1]] += self.runs[i]
-                self.soft[keep[-1]] = self.soft[keep[-1]] or self.soft[i]
-            else:
-                keep.append(i)
-        if not self.text:
+        """Runs of one character become one, remembering the run's length (capped at 255)."""
+        keep: list[int] = []
+        last = 0
+        for match in _RUN.finditer(self.text):
+            start, end = match.span()
+            keep.extend(range(last, start + 1))
+            self.runs[start] = min(255, sum(self.runs[start:end]))
+            self.last[start] = self.last[end - 1]
+            self.soft[start] = any(self.soft[start:end])
+            last = end
+        if not keep:
             return
-        self.text = "".join(self.text[i] for i in keep)
+        keep.extend(range(last, len(self.text)))
+        self.text = "".join([self.text[i] for i in keep])
         self.origin = [self.origin[i] for i in keep]
+        self.last = [self.last[i] for i in keep]
         self.runs = [self.runs[i] for i in keep]
         self.soft = [self.soft[i] for i in keep]
 
 
 @dataclass(frozen=True, slots=True)
 class SkeletonView:
-    """The de-obfuscated text with, per character: original index, squeezed run length, and
-    whether it came from spaced-out letters (where a word may start or end mid-run)."""
+    """The de-obfuscated text with, per character: the original index where it starts and ends
+    (a squeezed run such as "uuu" covers several), the run length, and whether it came from
+    spaced-out letters (where a word may start or end mid-run)."""
 
     text: str
     origin: tuple[int, ...]
+    origin_last: tuple[int, ...]
     runs: bytes
     soft: bytes
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets in the original text covering ``text[start:end]``."""
-        return _span(self.origin, start, end)
+        """Offsets in the original text covering ``text[start:end]`` and all squeezed letters."""
+        start, end = max(start, 0), min(end, len(self.origin))
+        if start >= end:
+            return (0, 0)
+        return (self.origin[start], self.origin_last[end - 1] + 1)
 
 
 def _span(origin: tuple[int, ...], start: int, end: int) -> tuple[int, int]:
-    if start >= end or not origin:
+    start, end = max(start, 0), min(end, len(origin))
+    if start >= end:
         return (0, 0)
-    first = origin[max(start, 0)]
-    last = origin[min(end, len(origin)) - 1]
-    return (first, last + 1)
+    return (origin[start], origin[end - 1] + 1)
 
 
 def _tracked_skeleton(value: str, origin: tuple[int, ...]) -> SkeletonView:
-    tracked = _Tracked(value, list(origin), [1] * len(value), [False] * len(value))
-    for step in _STEPS:
-        if isinstance(step, dict):
-            tracked.text = tracked.text.translate(step)
-        else:
-            tracked.apply(*step)
+    tracked = _Tracked(value.translate(_HOMOGLYPHS), list(origin), list(origin),
+                       [1] * len(value), [False] * len(value))
+    for pattern, func in ((_ERASE, _erase), (_APOSTROPHE, _drop), (_EMPHASIS, _emphasis),
+                          (_LEET_TOKEN, _deleet), (_SPACED, _spaced)):
+        if pattern is not _ERASE or not value.isascii():
+            tracked.apply(pattern, func)
+    tracked.text = tracked.text.translate(_FINAL)
     tracked.squeeze()
-    return SkeletonView(tracked.text, tuple(tracked.origin),
-                        bytes(min(r, 255) for r in tracked.runs), bytes(tracked.soft))
+    return SkeletonView(tracked.text, tuple(tracked.origin), tuple(tracked.last),
+                        bytes(tracked.runs), bytes(tracked.soft))
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,8 +318,21 @@ class NormalizedText:
         """The de-obfuscated matching view (cheap: no offsets are computed)."""
         cached = self._cache.get("skeleton")
         if cached is None:
-            cached = self._cache["skeleton"] = _fast_skeleton(self.value)
+            view = self._cache.get("view")
+            if view is not None:
+                cached, spaced = view.text, any(view.soft)
+            else:
+                cached, spaced = _fast_skeleton(self.value)
+            self._cache["skeleton"], self._cache["spaced"] = cached, spaced
         return cached  # type: ignore[no-any-return]
+
+    @property
+    def spaced_letters(self) -> bool:
+        """Whether the skeleton joined spaced-out letters ("f u c k"), where a word may start or
+        end inside a run of letters; when False a plain word-boundary test is exact."""
+        if "spaced" not in self._cache:
+            _ = self.skeleton
+        return self._cache["spaced"]  # type: ignore[no-any-return]
 
     def skeleton_view(self) -> SkeletonView:
         """The matching view with offsets back to the original (computed once, on demand)."""

@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import zipfile
 from pathlib import Path
@@ -149,3 +150,31 @@ def test_ctrl_c_leaves_no_half_written_sheet(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert "stopped" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+
+
+def test_checks_test_runs_pack_examples(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    packs = Path(__file__).resolve().parents[2] / "checks" / "packs"
+    assert main(["checks", "test", str(packs)]) == 0
+    out = capsys.readouterr().out
+    assert "identity.toml:" in out and "failed" not in out
+    (tmp_path / "force.toml").write_text(textwrap.dedent("""
+        [pack]
+        id = "force-local"
+        version = "1"
+        title = "A force's own words"
+
+        [[rule]]
+        id = "GMP150"
+        title = "Local insult"
+        category = "language.abusive"
+        severity = "medium"
+        confidence = 0.6
+        explanation = "A local insult aimed at a person."
+        terms = ["plonker"]
+        examples.flag = ["what a plonker that driver was"]
+        examples.pass = ["the plonker was me, forgot my keys", "a lovely day"]
+        """), encoding="utf-8")
+    assert main(["checks", "test", str(tmp_path / "force.toml")]) == 1
+    out = capsys.readouterr().out
+    assert "GMP150: examples.pass text was flagged ('plonker'): the plonker was me" in out
+    assert main(["checks", "test", str(tmp_path / "none.toml")]) == 2

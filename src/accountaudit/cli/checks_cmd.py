@@ -11,14 +11,15 @@ from typing import Any
 
 from accountaudit.check import CheckInfo
 from accountaudit.checks.registry import discover
+from accountaudit.checks.rulepack import example_failures, find_pack_files, load_pack
 from accountaudit.cli.common import warn_lines
-from accountaudit.errors import AccountAuditError
+from accountaudit.errors import AccountAuditError, InputError
 
 
 def add_parser(sub: Any) -> None:
     """Register ``checks list`` and ``checks show``."""
     p = sub.add_parser("checks", help="list checks or show one check's documentation")
-    inner = p.add_subparsers(dest="checks_command", metavar="list|show", required=True)
+    inner = p.add_subparsers(dest="checks_command", metavar="list|show|test", required=True)
     lst = inner.add_parser("list", help="every registered check")
     lst.add_argument("--json", action="store_true", help="print JSON instead of a table")
     lst.add_argument("--rules", type=Path, action="append", default=[], metavar="DIR")
@@ -27,6 +28,10 @@ def add_parser(sub: Any) -> None:
     show.add_argument("check_id", metavar="ID")
     show.add_argument("--rules", type=Path, action="append", default=[], metavar="DIR")
     show.set_defaults(handler=run_show)
+    test = inner.add_parser("test", help="run a rule pack's examples (exit 1 if any misbehave)")
+    test.add_argument("packs", nargs="+", type=Path, metavar="PACK",
+                      help="a rule pack (.toml) or a folder of them")
+    test.set_defaults(handler=run_test)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -63,6 +68,31 @@ def run_show(args: argparse.Namespace) -> int:
     if info.doc and info.doc != info.explanation:
         out.write("\n" + textwrap.dedent(info.doc).strip() + "\n")
     return 0
+
+
+def run_test(args: argparse.Namespace) -> int:
+    """Check that every rule flags its examples.flag texts and passes its examples.pass texts."""
+    files: list[Path] = []
+    for path in args.packs:
+        if path.is_dir():
+            files.extend(find_pack_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(path, "does not exist")
+    if not files:
+        raise InputError(args.packs[0], "holds no rule packs (*.toml)")
+    failed = 0
+    for path in files:
+        pack = load_pack(path)
+        problems = example_failures(pack.rules)
+        examples = sum(len(r.examples_flag) + len(r.examples_pass) for r in pack.rules)
+        verdict = "ok" if not problems else f"{len(problems)} failed"
+        print(f"{path}: {len(pack.rules)} rules, {examples} examples: {verdict}")
+        for problem in problems:
+            print(f"  - {problem}")
+        failed += len(problems)
+    return 1 if failed else 0
 
 
 def _as_dict(info: CheckInfo) -> dict[str, str]:
