@@ -88,7 +88,8 @@ def _report(args: argparse.Namespace, data: ReportData, elapsed: float) -> None:
         print(f"{summary.source.path}: {summary.source.platform}{account}, "
               f"{describe_counts(summary.counts)}")
         if summary.messages_skipped:
-            print(f"  {summary.messages_skipped:,} private messages not loaded "
+            n = summary.messages_skipped
+            print(f"  {n:,} private message{'s' if n != 1 else ''} not loaded "
                   "(add --include-messages to review them)")
         warn_lines(Path(summary.source.path).name, summary.warnings, "all are in the Sources tab")
     by_severity = Counter(f.severity for f in data.findings)

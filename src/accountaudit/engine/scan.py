@@ -123,11 +123,31 @@ def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per stable id: the same words found twice in one item are one finding."""
+    """One finding per stable id, and one per overlapping words within an item and category.
+
+    Two rules quoting the same words ("PC" and "PC 4321") are one thing for a reviewer to
+    look at: the most confident, widest match is kept.
+    """
     unique: dict[str, Finding] = {}
     for finding in findings:
         unique.setdefault(finding.id, finding)
-    return list(unique.values())
+    kept: list[Finding] = []
+    taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for finding in sorted(unique.values(), key=_preference):
+        if finding.span is not None:
+            spans = taken.setdefault((finding.item_key, finding.category), [])
+            start, end = finding.span
+            if any(start < b and a < end for a, b in spans):
+                continue
+            spans.append(finding.span)
+        kept.append(finding)
+    order = {f.id: n for n, f in enumerate(findings)}
+    return sorted(kept, key=lambda f: order[f.id])
+
+
+def _preference(finding: Finding) -> tuple[float, int, str]:
+    width = finding.span[1] - finding.span[0] if finding.span else 0
+    return (-finding.confidence, -width, finding.check_id)
 
 
 def _summary(source: OpenedSource) -> SourceSummary:

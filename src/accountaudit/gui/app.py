@@ -62,6 +62,7 @@ class PlaceholderWindow(QMainWindow):
                 cell.setToolTip(info.explanation)
                 table.setItem(row, col, cell)
         table.verticalHeader().setVisible(False)
+        table.setWordWrap(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
