@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def test_overlapping_matches_in_one_category_are_one_finding(tmp_path: Path) -> 
     assert "PC" not in evidence  # inside "PC 4321" (or a wider match), so merged into it
     assert "#copsoffduty" in evidence  # separate words, a separate finding
     spans = sorted(f.span for f in data.findings if f.span)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_different_categories_on_the_same_words_are_kept(tmp_path: Path) -> None:
