@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -15,23 +14,13 @@ from typing import Any, ClassVar
 from accountaudit.errors import InputError
 from accountaudit.model import Audience, Item, ItemKind, MediaRef, Provenance
 from accountaudit.sources.base import Detection, FileLoader, LoadOptions, LoadReport
+from accountaudit.sources.times import parse_iso
 
 MAX_LINE_BYTES = 64 << 20
 _KNOWN = frozenset({"id", "text", "platform", "kind", "created_at", "author", "url", "reply_to",
                     "audience", "media"})
 _JSONL_KINDS = frozenset({"post", "reply", "comment", "share", "message", "profile",
                           "connection", "media", "reaction"})
-
-
-def parse_iso(value: str) -> datetime | None:
-    """ISO 8601 to aware UTC; a value without an offset is UTC (the spec says so)."""
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 class JsonlLoader(FileLoader):

@@ -20,10 +20,23 @@ from accountaudit.sources.base import (
     LoadOptions,
     LoadReport,
 )
+from accountaudit.sources.bluesky import BlueskyLoader
+from accountaudit.sources.facebook import FacebookLoader
+from accountaudit.sources.instagram import InstagramLoader
 from accountaudit.sources.jsonl import JsonlLoader
+from accountaudit.sources.linkedin import LinkedInLoader
+from accountaudit.sources.mastodon import MastodonLoader
+from accountaudit.sources.threads import ThreadsLoader
+from accountaudit.sources.tiktok import TikTokLoader
+from accountaudit.sources.wordpress import WordPressLoader
 from accountaudit.sources.x import XArchiveLoader
+from accountaudit.sources.youtube import YouTubeLoader
 
-ARCHIVE_LOADERS: tuple[type[ArchiveLoader], ...] = (XArchiveLoader,)
+# Order matters where exports nest: Instagram (which may hold Threads) before Threads alone.
+ARCHIVE_LOADERS: tuple[type[ArchiveLoader], ...] = (
+    XArchiveLoader, FacebookLoader, InstagramLoader, ThreadsLoader, TikTokLoader,
+    LinkedInLoader, YouTubeLoader, MastodonLoader, BlueskyLoader, WordPressLoader,
+)
 FILE_LOADERS: tuple[type[FileLoader], ...] = (JsonlLoader,)
 _CHUNK = 1 << 20
 

@@ -16,8 +16,8 @@ from typing import Any
 from accountaudit.model import Audience, Item, ItemKind, MediaRef, Provenance
 from accountaudit.sources.archive import ArchiveView
 from accountaudit.sources.base import LoadReport
-from accountaudit.sources.jsonl import parse_iso
 from accountaudit.sources.text import unescape_html
+from accountaudit.sources.times import parse_iso
 
 PLATFORM = "x"
 MIN_YEAR = 2006  # X launched in 2006; 2025 exports hold a few tweets dated 1997 or 2003
