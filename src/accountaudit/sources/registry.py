@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from accountaudit.sources.base import (
     LoadOptions,
     LoadReport,
 )
-from accountaudit.sources.bluesky import BlueskyLoader
+from accountaudit.sources.bluesky import BlueskyCarLoader, BlueskyLoader
 from accountaudit.sources.facebook import FacebookLoader
 from accountaudit.sources.instagram import InstagramLoader
 from accountaudit.sources.jsonl import JsonlLoader
@@ -28,7 +29,7 @@ from accountaudit.sources.linkedin import LinkedInLoader
 from accountaudit.sources.mastodon import MastodonLoader
 from accountaudit.sources.threads import ThreadsLoader
 from accountaudit.sources.tiktok import TikTokLoader
-from accountaudit.sources.wordpress import WordPressLoader
+from accountaudit.sources.wordpress import WordPressLoader, WxrFileLoader
 from accountaudit.sources.x import XArchiveLoader
 from accountaudit.sources.youtube import YouTubeLoader
 
@@ -37,8 +38,9 @@ ARCHIVE_LOADERS: tuple[type[ArchiveLoader], ...] = (
     XArchiveLoader, FacebookLoader, InstagramLoader, ThreadsLoader, TikTokLoader,
     LinkedInLoader, YouTubeLoader, MastodonLoader, BlueskyLoader, WordPressLoader,
 )
-FILE_LOADERS: tuple[type[FileLoader], ...] = (JsonlLoader,)
+FILE_LOADERS: tuple[type[FileLoader], ...] = (JsonlLoader, BlueskyCarLoader, WxrFileLoader)
 _CHUNK = 1 << 20
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -62,12 +64,24 @@ class OpenedSource:
             stream = self._loader.load(Path(self.source.path), self._detection, self.source.id,
                                        self.options, self.report)
         counts = self.report.counts
-        for item in stream:
-            if item.kind is ItemKind.MESSAGE and not self.options.include_messages:
-                self.report.messages_skipped += 1
-                continue
-            counts[item.kind] += 1
-            yield item
+        try:
+            for item in stream:
+                if item.kind is ItemKind.MESSAGE and not self.options.include_messages:
+                    self.report.messages_skipped += 1
+                    continue
+                counts[item.kind] += 1
+                yield item
+        except InputError as exc:
+            self.report.warnings.append(f"loading stopped early: {exc}")
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
+                OverflowError, UnicodeError, MemoryError, OSError, EOFError) as exc:
+            # Exports come from people under investigation: a loader that trips over hostile
+            # input keeps what it read and says where it stopped, instead of a traceback.
+            LOG.warning("%s loader stopped on %s", self._loader.name, self.source.path,
+                        exc_info=True)
+            self.report.warnings.append(
+                f"loading stopped early after {self.report.total:,} items: the file is "
+                f"damaged or in an unexpected form ({type(exc).__name__}: {exc})")
 
     def close(self) -> None:
         """Release the archive handle."""
