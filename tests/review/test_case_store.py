@@ -48,7 +48,8 @@ def test_record_and_reopen(tmp_path: Path) -> None:
     with CaseStore.open(case) as store:
         case_id = store.case_id
         assert store.record_scan(_data(_finding("07911 123456"))) == 1
-        assert store.counts() == {"sources": 1, "items": 1, "findings": 1, "runs": 1}
+        assert store.counts() == {"sources": 1, "items": 1, "findings": 1, "runs": 1,
+                                  "decisions": 0, "log": 3}
     with CaseStore.open(case) as store:
         assert store.case_id == case_id
         assert store.source_hashes() == {"/x/a.jsonl": "ab" * 32}
@@ -101,3 +102,81 @@ def test_refuses_a_case_from_another_format_version(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(CaseError, match="case format 99"):
         CaseStore.open(tmp_path / "c")
+
+
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (
+  id TEXT PRIMARY KEY, path TEXT NOT NULL, platform TEXT NOT NULL, layout TEXT NOT NULL,
+  sha256 TEXT NOT NULL, size INTEGER NOT NULL, loader TEXT NOT NULL, account TEXT,
+  counts_json TEXT NOT NULL, warnings_json TEXT NOT NULL, first_run INTEGER NOT NULL,
+  last_run INTEGER NOT NULL);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, tool_version TEXT NOT NULL,
+  include_messages INTEGER NOT NULL, checks_json TEXT NOT NULL, failures_json TEXT NOT NULL,
+  source_ids_json TEXT NOT NULL);
+CREATE TABLE items (
+  key TEXT PRIMARY KEY, source_id TEXT NOT NULL REFERENCES sources(id), id TEXT NOT NULL,
+  platform TEXT NOT NULL, kind TEXT NOT NULL, created_at TEXT, created_raw TEXT, author TEXT,
+  url TEXT, reply_to TEXT, audience TEXT NOT NULL, text TEXT NOT NULL, text_raw TEXT,
+  media_json TEXT NOT NULL, provenance_json TEXT NOT NULL, extra_json TEXT NOT NULL);
+CREATE TABLE findings (
+  id TEXT PRIMARY KEY, item_key TEXT NOT NULL REFERENCES items(key), check_id TEXT NOT NULL,
+  category TEXT NOT NULL, severity TEXT NOT NULL, confidence REAL NOT NULL, evidence TEXT NOT NULL,
+  explanation TEXT NOT NULL, standard TEXT NOT NULL, span_start INTEGER, span_end INTEGER,
+  check_version TEXT NOT NULL, details_json TEXT NOT NULL, first_run INTEGER NOT NULL,
+  last_run INTEGER NOT NULL);
+"""
+
+
+def _v1_case(folder: Path) -> str:
+    """A case exactly as format 1 (schema version 1) left it: one run, source, item, finding."""
+    folder.mkdir()
+    conn = sqlite3.connect(folder / DB_NAME)
+    conn.executescript(V1_SCHEMA)
+    finding = _finding("07911 123456")
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+        ("schema_version", "1"), ("case_id", "v1case"), ("created_at", "2025-01-01T00:00:00"),
+        ("created_by_tool", "0.0.9")])
+    conn.execute("INSERT INTO runs VALUES (1, '2025-01-01T00:00:00', '0.0.9', 0, "
+                 "'[[\"AA301\", \"1\", \"built-in\"]]', '[]', '[\"abc123abc123\"]')")
+    conn.execute("INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                 (SOURCE.id, SOURCE.path, SOURCE.platform, SOURCE.layout, SOURCE.sha256,
+                  SOURCE.size, SOURCE.loader, None, '{"post": 1}', "[]", 1, 1))
+    conn.execute("INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                 (ITEM.key, ITEM.source_id, ITEM.id, ITEM.platform, "post", None, None, None,
+                  None, None, "unknown", ITEM.text, None, "[]", '{"path": "a.jsonl"}', "{}"))
+    conn.execute("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                 (finding.id, ITEM.key, "AA301", str(finding.category), "high", 0.9,
+                  finding.evidence, "why", "std", 5, 17, "1", "{}", 1, 1))
+    conn.commit()
+    conn.close()
+    return finding.id
+
+
+def test_a_format_1_case_is_upgraded_in_place_and_logged(tmp_path: Path) -> None:
+    from accountaudit.model import Decision
+    from accountaudit.review.case_view import case_report
+    from accountaudit.review.caselog import LogAction, read_entries
+    from accountaudit.review.decisions import current_decisions, record_decision
+    from accountaudit.review.verify import verify_case
+
+    old_finding = _v1_case(tmp_path / "c")
+    with CaseStore.open(tmp_path / "c", create=False) as store:
+        assert store.case_id == "v1case"
+        entries = read_entries(store.connection)
+        assert [e.action for e in entries] == [LogAction.MIGRATE]
+        assert entries[0].details["sources"] == [[SOURCE.id, SOURCE.path, SOURCE.sha256]]
+        assert entries[0].details["from"] == "1" and entries[0].details["runs"] == 1
+        record_decision(store, old_finding, Decision.NO_CONCERN, "checked")
+        store.record_scan(_data(_finding("07911 123456")))
+        assert store.counts()["runs"] == 2
+        assert current_decisions(store)[old_finding].decision is Decision.NO_CONCERN
+        report = case_report(store)
+        assert [f.id for f in report.findings] == [old_finding]
+        assert report.checks[0].id == "AA301"
+    conn = sqlite3.connect(tmp_path / "c" / DB_NAME)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    conn.close()
+    report = verify_case(tmp_path / "c", rehash=False)
+    assert report.intact, report.changed

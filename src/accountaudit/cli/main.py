@@ -1,18 +1,27 @@
 """``accountaudit`` entry point: parse arguments, run one command, turn errors into one sentence.
 
-Exit status: 0 when the command ran (whatever a scan found), 2 for bad usage or unreadable input,
-130 when stopped with Ctrl-C. A traceback is shown only with ``--debug``.
+Exit status: 0 when the command ran (whatever a scan found), 1 when ``case verify`` found a
+change or ``import-decisions`` left rows out, 2 for bad usage or unreadable input, 130 when
+stopped with Ctrl-C. A traceback is shown only with ``--debug``.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from accountaudit import __version__
-from accountaudit.cli import checks_cmd, inspect_cmd, scan_cmd
+from accountaudit.cli import (
+    case_cmd,
+    checks_cmd,
+    decisions_cmd,
+    diff_cmd,
+    inspect_cmd,
+    scan_cmd,
+)
 from accountaudit.errors import AccountAuditError
 
 LOG = logging.getLogger("accountaudit")
@@ -32,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan_cmd.add_parser(sub)
     inspect_cmd.add_parser(sub)
     checks_cmd.add_parser(sub)
+    case_cmd.add_parser(sub)
+    decisions_cmd.add_parser(sub)
+    diff_cmd.add_parser(sub)
     return parser
 
 
@@ -48,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             LOG.exception("error")
         _say(f"error: {exc}")
         return EXIT_USAGE
+    except BrokenPipeError:
+        # Output piped into `head` or a closed pager: stop quietly, as Unix tools do.
+        _silence_stdout()
+        return EXIT_OK
     except KeyboardInterrupt:
         _say("stopped. Nothing half-written was left behind.")
         return EXIT_INTERRUPTED
@@ -57,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"internal error: {type(exc).__name__}: {exc}. This is a bug in accountaudit; "
              "run again with --debug and report what it prints.")
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _say(message: str) -> None:

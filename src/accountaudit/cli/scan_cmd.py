@@ -17,8 +17,9 @@ from accountaudit.errors import OutputError
 from accountaudit.export.jsonl import write_findings_jsonl
 from accountaudit.export.xlsx import write_review_sheet
 from accountaudit.model import Severity
-from accountaudit.report import ReportData
-from accountaudit.review.store import CaseStore
+from accountaudit.report import ChangeKind, ReportData
+from accountaudit.review.case_view import record_sheet, stamp_sheet, with_case
+from accountaudit.review.store import CaseStore, check_folder
 
 
 def add_parser(sub: Any) -> None:
@@ -52,11 +53,15 @@ def run(args: argparse.Namespace) -> int:
         data = run_scan(args.paths, checks, ScanOptions(include_messages=args.include_messages),
                         progress=bar.update)
         scan_seconds = bar.elapsed
+    data = dataclasses.replace(data, check_selection=tuple(args.checks or ()))
     if args.case is not None:
         with CaseStore.open(args.case) as store:
-            data = dataclasses.replace(data, case_id=store.case_id)
-            store.record_scan(data)
-    write_review_sheet(data, args.out)
+            run = store.record_scan(data)
+            data = stamp_sheet(with_case(store, data, run))
+            write_review_sheet(data, args.out)
+            record_sheet(store, data, args.out)
+    else:
+        write_review_sheet(data, args.out)
     if args.json is not None:
         write_findings_jsonl(data, args.json)
     _report(args, data, scan_seconds)
@@ -68,6 +73,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
     outputs = [p for p in (args.out, args.json) if p is not None]
     if args.out.suffix.lower() != ".xlsx":
         raise OutputError(args.out, "the review sheet must be an .xlsx file")
+    if args.case is not None:
+        check_folder(args.case)
     inputs = {p.resolve() for p in args.paths}
     for out in outputs:
         if out.is_dir():
@@ -101,5 +108,24 @@ def _report(args: argparse.Namespace, data: ReportData, elapsed: float) -> None:
     if args.json is not None:
         print(f"Findings as JSON Lines: {args.json}")
     if args.case is not None:
-        print(f"Case folder: {args.case} (case id {data.case_id})")
+        _report_case(args, data)
     sys.stdout.flush()
+
+
+def _report_case(args: argparse.Namespace, data: ReportData) -> None:
+    n = len(data.decisions)
+    print(f"Case folder: {args.case} (case id {data.case_id}): {n:,} "
+          f"decision{'s' if n != 1 else ''} carried into the sheet")
+    if data.earlier_findings:
+        n = len(data.earlier_findings)
+        print(f"  findings from earlier runs not found again: {n:,}; they are kept, and marked "
+              "\"No longer found\" on the sheet")
+    for comparison in data.comparisons:
+        deleted = comparison.count(ChangeKind.DELETED)
+        print(f"  since the earlier capture {comparison.old_label}: {deleted:,} deleted, "
+              f"{comparison.count(ChangeKind.EDITED):,} edited, "
+              f"{comparison.count(ChangeKind.ADDED):,} added (Changes tab)")
+        if deleted:
+            sys.stderr.write(f"warning: {comparison.new_label}: {deleted:,} "
+                             f"item{'s' if deleted != 1 else ''} of the earlier capture "
+                             "deleted since (see the Changes tab)\n")

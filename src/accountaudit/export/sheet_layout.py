@@ -24,13 +24,20 @@ FINDINGS_TAB = "Findings"
 ITEMS_TAB = "Items"
 SOURCES_TAB = "Sources"
 CHECKS_TAB = "Checks"
+CHANGES_TAB = "Changes"
 TABS = (SUMMARY_TAB, FINDINGS_TAB, ITEMS_TAB, SOURCES_TAB, CHECKS_TAB)
+"""Every sheet's tabs; a Changes tab follows Findings when the report compares captures."""
 
 TITLE = "accountaudit review sheet"
 CASE_LABEL = "Case ID"
+SHEET_LABEL = "Sheet ID"
+EXPORTED_LABEL = "Exported (UTC)"
+EXPORTED_FORMAT = "%Y-%m-%d %H:%M:%S"
 FINDING_ID_HEADER = "Finding ID"
 DECISION_HEADER = "Decision"
 NOTE_HEADER = "Note"
+STATUS_HEADER = "Status"
+DECIDED_HEADER = "Decided by"
 
 MAX_SHEET_ROWS = 1_048_576
 MAX_HYPERLINKS = 65_000  # Excel refuses more than 65,530 links on one worksheet
@@ -55,6 +62,9 @@ S_COUNT = "aa Count"
 S_CONFIDENCE = "aa Confidence"
 S_LINK = "aa Link"
 S_INPUT = "aa Reviewer input"
+S_GONE = "aa No longer found"
+S_DELETED = "aa Deleted"
+S_EMPHASIS = "aa Emphasis"
 S_SEVERITY = {sev: f"aa Severity {sev.value}" for sev in Severity}
 
 SEVERITY_LABEL = {Severity.HIGH: "High", Severity.MEDIUM: "Medium", Severity.LOW: "Low",
@@ -71,6 +81,8 @@ _SEVERITY_COLOURS = {
 }
 _HEADER_FILL = "D5DEE8"
 _INPUT_FILL = "EEF5E9"
+_GONE_FILL, _GONE_INK = "E4E7EB", "3E4C59"
+_DELETED_FILL, _DELETED_INK = "F6D5D1", "7A1F14"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +98,14 @@ def _solid(colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
 
-def _style(name: str, *, bold: bool = False, size: float = 11, colour: str = _INK,
-           wrap: bool = False, fill: str | None = None, number_format: str = "General",
-           underline: str | None = None, border: Border | None = None,
+def _style(name: str, *, bold: bool = False, italic: bool = False, size: float = 11,
+           colour: str = _INK, wrap: bool = False, fill: str | None = None,
+           number_format: str = "General", underline: str | None = None,
+           border: Border | None = None,
            horizontal: str | None = None, vertical: str | None = "top") -> NamedStyle:
     style = NamedStyle(name=name)
-    style.font = Font(name="Calibri", size=size, bold=bold, color=colour, underline=underline)
+    style.font = Font(name="Calibri", size=size, bold=bold, italic=italic, color=colour,
+                      underline=underline)
     style.alignment = Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap)
     style.number_format = number_format
     if fill:
@@ -119,6 +133,9 @@ def add_styles(wb: Workbook) -> None:
         _style(S_CONFIDENCE, number_format="0.00", horizontal="center"),
         _style(S_LINK, colour="1F5FA8", underline="single"),
         _style(S_INPUT, wrap=True, fill=_INPUT_FILL),
+        _style(S_GONE, wrap=True, fill=_GONE_FILL, colour=_GONE_INK, italic=True),
+        _style(S_DELETED, bold=True, wrap=True, fill=_DELETED_FILL, colour=_DELETED_INK),
+        _style(S_EMPHASIS, bold=True, colour=_DELETED_INK),
     ]
     for severity, (fill, ink) in _SEVERITY_COLOURS.items():
         styles.append(_style(S_SEVERITY[severity], fill=fill, colour=ink))

@@ -1,4 +1,5 @@
-"""The Excel review sheet: Summary, Findings (with the Decision drop-down), Items, Sources, Checks.
+"""The Excel review sheet: Summary, Findings (with the Decision drop-down), Changes (when the
+report compares captures), Items, Sources, Checks; and a comparison on its own (``diff --out``).
 
 Written with openpyxl's write-only mode so 100,000 findings stream to disk in seconds, and
 written atomically so a failure never leaves a half-written sheet where the reviewer expects one.
@@ -15,6 +16,7 @@ from openpyxl import Workbook
 
 from accountaudit.export.atomic import atomic_output
 from accountaudit.export.sheet_layout import (
+    CHANGES_TAB,
     CHECKS_TAB,
     FINDINGS_TAB,
     ITEMS_TAB,
@@ -23,10 +25,11 @@ from accountaudit.export.sheet_layout import (
     TABS,
     add_styles,
 )
+from accountaudit.export.xlsx_changes import write_changes, write_comparison_summary
 from accountaudit.export.xlsx_findings import FindingsTab
 from accountaudit.export.xlsx_summary import Omissions, write_summary
 from accountaudit.export.xlsx_tabs import write_checks, write_items, write_sources
-from accountaudit.report import ReportData
+from accountaudit.report import Comparison, ReportData
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +70,14 @@ def build_workbook(data: ReportData) -> Workbook:
         add_styles(workbook)
         # Tabs are created in reading order but filled in any order: the Summary comes last
         # because it reports what the other tabs had to leave out.
-        tabs = {title: workbook.create_sheet(title) for title in TABS}
+        titles = list(TABS)
+        if data.comparisons:
+            titles.insert(titles.index(FINDINGS_TAB) + 1, CHANGES_TAB)
+        tabs = {title: workbook.create_sheet(title) for title in titles}
         findings_tab = FindingsTab(tabs[FINDINGS_TAB], data)
         findings_tab.write()
+        if data.comparisons:
+            write_changes(tabs[CHANGES_TAB], data.comparisons)
         items_left_out = write_items(tabs[ITEMS_TAB], data)
         write_sources(tabs[SOURCES_TAB], data)
         write_checks(tabs[CHECKS_TAB], data)
@@ -80,6 +88,23 @@ def build_workbook(data: ReportData) -> Workbook:
         _discard(workbook)
         raise
     return workbook
+
+
+def write_changes_sheet(comparison: Comparison, out: Path) -> None:
+    """A workbook with a short Summary and the Changes tab, written atomically to ``out``."""
+    out = Path(out)
+    with atomic_output(out) as partial:
+        workbook = Workbook(write_only=True)
+        try:
+            add_styles(workbook)
+            summary = workbook.create_sheet(SUMMARY_TAB)
+            write_changes(workbook.create_sheet(CHANGES_TAB), [comparison])
+            write_comparison_summary(summary, comparison)
+            workbook.save(partial)
+        except BaseException:
+            _discard(workbook)
+            raise
+    log.info("Wrote the comparison %s (%d changes)", out, len(comparison.changes))
 
 
 def _discard(workbook: Workbook) -> None:

@@ -2,6 +2,8 @@
 
 Columns are found by their header, so a reviewer may reorder or add columns; anything that is
 not a review sheet, or a Decision that is not one of the listed values, is reported plainly.
+``read_returned_sheet`` collects every bad row (so a sheet can be refused whole, naming each),
+with the case id, sheet id and export time from the Summary tab.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +24,16 @@ from accountaudit.errors import InputError
 from accountaudit.export.sheet_layout import (
     CASE_LABEL,
     DECISION_HEADER,
+    EXPORTED_FORMAT,
+    EXPORTED_LABEL,
     FINDING_ID_HEADER,
     FINDINGS_TAB,
     NOTE_HEADER,
+    SHEET_LABEL,
     SUMMARY_TAB,
 )
 from accountaudit.model import Decision
+from accountaudit.report import ReturnedSheet, SheetProblem, SheetRow
 
 _DECISIONS = {" ".join(d.value.casefold().split()): d for d in Decision}
 _NOT_A_SHEET = "is not an accountaudit review sheet"
@@ -51,15 +58,31 @@ def read_decisions(path: Path) -> list[tuple[str, str, str]]:
 
 def read_review_sheet(path: Path) -> SheetDecisions:
     """The case id and the decisions of a review sheet (see ``read_decisions``)."""
+    sheet = read_returned_sheet(path)
+    if sheet.problems:
+        first = sheet.problems[0]
+        raise InputError(path, f"row {first.row} of the {FINDINGS_TAB} tab: {first.problem}")
+    return SheetDecisions(sheet.case_id, tuple((r.finding_id, r.decision, r.note)
+                                               for r in sheet.rows))
+
+
+def read_returned_sheet(path: Path) -> ReturnedSheet:
+    """Everything a returned sheet says, with every row that cannot be taken as a problem.
+
+    Raises InputError only when the file is not a readable review sheet at all.
+    """
     path = Path(path)
     workbook = _open(path)
     try:
         if FINDINGS_TAB not in workbook.sheetnames:
             raise InputError(path, f"{_NOT_A_SHEET}: it has no {FINDINGS_TAB} tab")
-        rows = _decision_rows(path, workbook[FINDINGS_TAB])
-        return SheetDecisions(_case_id(workbook), tuple(rows))
+        rows, problems = _decision_rows(path, workbook[FINDINGS_TAB])
+        facts = _summary_facts(workbook)
     finally:
         workbook.close()
+    return ReturnedSheet(str(path), facts.get(CASE_LABEL) or None,
+                         facts.get(SHEET_LABEL) or None, _when(facts.get(EXPORTED_LABEL)),
+                         tuple(rows), tuple(problems))
 
 
 def _open(path: Path) -> Workbook:
@@ -76,28 +99,36 @@ def _open(path: Path) -> Workbook:
                          "can be read") from None
 
 
-def _decision_rows(path: Path, sheet: Any) -> Iterator[tuple[str, str, str]]:
+def _decision_rows(path: Path, sheet: Any) -> tuple[list[SheetRow], list[SheetProblem]]:
     sheet.reset_dimensions()  # another program's saved size may be wrong; read to the end
     rows: Iterator[Sequence[Any]] = sheet.iter_rows(values_only=True)
     columns = _columns(path, next(rows, ()))
-    seen: dict[str, tuple[int, str, str]] = {}
+    found: list[SheetRow] = []
+    problems: list[SheetProblem] = []
+    seen: dict[str, SheetRow] = {}
     for number, row in enumerate(rows, start=2):
         finding_id, decision, note = (_text(_at(row, i)) for i in columns)
         if not finding_id:
             if decision or note:
-                raise InputError(path, f"row {number} of the {FINDINGS_TAB} tab has a decision "
-                                 f"or note but no {FINDING_ID_HEADER}")
+                problems.append(SheetProblem(number, "it has a decision or note but no "
+                                             f"{FINDING_ID_HEADER}"))
             continue
-        decision = _decision(path, number, decision)
-        if finding_id in seen:
-            first, *earlier = seen[finding_id]
-            if earlier != [decision, note]:
-                raise InputError(path, f"finding {finding_id} is on rows {first} and {number} "
-                                 f"of the {FINDINGS_TAB} tab with different decisions or "
-                                 "notes; keep one of them")
+        chosen = _decision(decision)
+        if chosen is None:
+            problems.append(SheetProblem(number, f"'{decision}' is not a decision; use one of: "
+                                         + ", ".join(d.value for d in Decision)))
             continue
-        seen[finding_id] = (number, decision, note)
-        yield finding_id, decision, note
+        earlier = seen.get(finding_id)
+        if earlier is not None:
+            if (earlier.decision, earlier.note) != (chosen, note):
+                problems.append(SheetProblem(number, f"finding {finding_id} is on rows "
+                                             f"{earlier.row} and {number} of the {FINDINGS_TAB} "
+                                             "tab with different decisions or notes; keep one "
+                                             "of them"))
+            continue
+        seen[finding_id] = SheetRow(number, finding_id, chosen, note)
+        found.append(seen[finding_id])
+    return found, problems
 
 
 def _columns(path: Path, header: Iterable[Any]) -> tuple[int, int, int]:
@@ -111,26 +142,38 @@ def _columns(path: Path, header: Iterable[Any]) -> tuple[int, int, int]:
     return names[FINDING_ID_HEADER], names[DECISION_HEADER], names[NOTE_HEADER]
 
 
-def _decision(path: Path, row: int, value: str) -> str:
+def _decision(value: str) -> str | None:
     if not value:
         return Decision.NOT_REVIEWED.value
     decision = _DECISIONS.get(" ".join(value.casefold().split()))
-    if decision is None:
-        options = ", ".join(d.value for d in Decision)
-        raise InputError(path, f"row {row} of the {FINDINGS_TAB} tab: '{value}' is not a "
-                         f"decision; use one of: {options}")
-    return decision.value
+    return None if decision is None else decision.value
 
 
-def _case_id(workbook: Workbook) -> str | None:
+def _summary_facts(workbook: Workbook) -> dict[str, Any]:
+    """Label -> value for the Summary tab's first two columns (first occurrence wins)."""
     if SUMMARY_TAB not in workbook.sheetnames:
-        return None
+        return {}
     sheet = workbook[SUMMARY_TAB]
     sheet.reset_dimensions()
+    facts: dict[str, Any] = {}
     for row in sheet.iter_rows(max_col=2, values_only=True):
-        if _text(_at(row, 0)) == CASE_LABEL:
-            return _text(_at(row, 1)) or None
-    return None
+        label = _text(_at(row, 0))
+        if label in (CASE_LABEL, SHEET_LABEL, EXPORTED_LABEL) and label not in facts:
+            value = _at(row, 1)
+            facts[label] = value if isinstance(value, datetime) else _text(value)
+    return facts
+
+
+def _when(value: Any) -> datetime | None:
+    """The export time as written (text) or as re-typed by a spreadsheet program (a date)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    if not value:
+        return None
+    try:
+        return datetime.strptime(str(value), EXPORTED_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _at(row: Sequence[Any], index: int) -> Any:

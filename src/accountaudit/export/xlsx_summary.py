@@ -15,8 +15,12 @@ from accountaudit.categories import CATEGORY_INFO
 from accountaudit.export.cells import excel_datetime, styled_cell, text_cell
 from accountaudit.export.sheet_layout import (
     CASE_LABEL,
+    CHANGES_TAB,
+    EXPORTED_FORMAT,
+    EXPORTED_LABEL,
     FINDINGS_TAB,
     S_COUNT,
+    S_EMPHASIS,
     S_HEADER,
     S_HEADING,
     S_LABEL,
@@ -24,7 +28,9 @@ from accountaudit.export.sheet_layout import (
     S_TEXT,
     S_TITLE,
     SEVERITY_LABEL,
+    SHEET_LABEL,
     SOURCES_TAB,
+    STATUS_HEADER,
     TITLE,
     Column,
     fit_to_page_width,
@@ -32,7 +38,7 @@ from accountaudit.export.sheet_layout import (
 )
 from accountaudit.export.xlsx_findings import file_name
 from accountaudit.model import Category, Decision, Severity
-from accountaudit.report import ReportData
+from accountaudit.report import ChangeKind, ReportData
 
 COLUMNS = (Column("", 34), *(Column("", 11) for _ in range(5)), Column("", 3), Column("", 30))
 
@@ -66,7 +72,7 @@ def write_summary(ws: WriteOnlyWorksheet, data: ReportData, omissions: Omissions
     for row in _facts(ws, data, omissions):
         ws.append(row)
     ws.append([])
-    for row in _how_to_review(ws):
+    for row in _how_to_review(ws, data):
         ws.append(row)
     ws.append([])
     for row in _count_table(ws, data):
@@ -84,6 +90,11 @@ def _list(ws: WriteOnlyWorksheet, label: str, values: Iterable[str], empty: str)
 
 def _facts(ws: WriteOnlyWorksheet, data: ReportData, omissions: Omissions) -> Iterator[Row]:
     yield _pair(ws, CASE_LABEL, data.case_id)
+    if data.sheet_id is not None:
+        yield _pair(ws, SHEET_LABEL, data.sheet_id)
+    if data.exported_at is not None:
+        exported = excel_datetime(data.exported_at)
+        yield _pair(ws, EXPORTED_LABEL, exported.strftime(EXPORTED_FORMAT) if exported else None)
     yield _pair(ws, "Generated (UTC)", _minute(excel_datetime(data.generated_at)))
     yield _pair(ws, "Tool version", f"accountaudit {data.tool_version}")
     accounts = sorted({f"{s.source.platform}: {s.source.account or 'account not named'}"
@@ -95,12 +106,39 @@ def _facts(ws: WriteOnlyWorksheet, data: ReportData, omissions: Omissions) -> It
     yield _pair(ws, "Items dated (UTC)", _date_range(data))
     yield _pair(ws, "Private messages", _messages(data))
     yield _pair(ws, "Items loaded", f"{len(data.items):,}")
-    yield _pair(ws, "Findings", f"{len(data.findings):,}")
+    yield _pair(ws, "Findings", _findings_fact(data))
+    if data.decisions:
+        yield from _list(ws, "Decisions in the case", _decision_counts(data), "none")
+    yield from _changes(ws, data)
     warnings = sum(len(s.warnings) for s in data.sources)
     yield _pair(ws, "Load warnings", f"{warnings:,} (listed on the {SOURCES_TAB} tab)"
                 if warnings else "none")
     yield from _list(ws, "Checks that failed to load", data.failures, "none")
     yield from _list(ws, "Notes", [*data.notes, *_omission_notes(omissions)], "none")
+
+
+def _findings_fact(data: ReportData) -> str:
+    text = f"{len(data.findings):,}"
+    if data.earlier_findings:
+        text += (f", plus {len(data.earlier_findings):,} no longer found but kept from earlier "
+                 f"runs (marked in the {STATUS_HEADER} column)")
+    return text
+
+
+def _decision_counts(data: ReportData) -> list[str]:
+    counts = Counter(record.decision for record in data.decisions.values())
+    return [f"{decision.value}: {counts[decision]:,}" for decision in Decision if counts[decision]]
+
+
+def _changes(ws: WriteOnlyWorksheet, data: ReportData) -> Iterator[Row]:
+    """One line per comparison; a line with deletions is set in bold red."""
+    for comparison in data.comparisons:
+        deleted = comparison.count(ChangeKind.DELETED)
+        text = (f"since {file_name(comparison.old_label)}: {deleted:,} deleted, "
+                f"{comparison.count(ChangeKind.EDITED):,} edited, "
+                f"{comparison.count(ChangeKind.ADDED):,} added (see the {CHANGES_TAB} tab)")
+        style = S_EMPHASIS if deleted else S_TEXT
+        yield [text_cell(ws, "Changes", S_LABEL), text_cell(ws, text, style)]
 
 
 def _date_range(data: ReportData) -> str:
@@ -138,7 +176,7 @@ def _omission_notes(omissions: Omissions) -> list[str]:
     return notes
 
 
-def _how_to_review(ws: WriteOnlyWorksheet) -> Iterator[Row]:
+def _how_to_review(ws: WriteOnlyWorksheet, data: ReportData) -> Iterator[Row]:
     yield [text_cell(ws, "How to review", S_HEADING)]
     yield _pair(ws, "Decision column", f"On the {FINDINGS_TAB} tab, pick one decision per row "
                 "from the drop-down list:")
@@ -147,6 +185,16 @@ def _how_to_review(ws: WriteOnlyWorksheet) -> Iterator[Row]:
     yield _pair(ws, "Note column", "Free text: your reasons, context, or what to check next.")
     yield _pair(ws, "Finding ID column", "Leave it as it is: decisions are matched to findings "
                 "by this id when the sheet is read back into the case.")
+    if data.earlier_findings:
+        yield _pair(ws, f"{STATUS_HEADER} column", "\"Found\", or when a finding the case keeps "
+                    "was no longer found by a later run (listed after the others). Its "
+                    "decision still counts.")
+    if data.decisions:
+        yield _pair(ws, "Decided by column", "Who made the decision already in the case, and "
+                    "when. Change the Decision or Note to record a new one.")
+    if data.comparisons:
+        yield _pair(ws, f"{CHANGES_TAB} tab", "Items deleted, edited or added since an earlier "
+                    "capture of the same account. Deleted items come first.")
 
 
 def _count_table(ws: WriteOnlyWorksheet, data: ReportData) -> Iterator[Row]:

@@ -28,7 +28,7 @@ from accountaudit.sources.jsonl import JsonlLoader
 from accountaudit.sources.linkedin import LinkedInLoader
 from accountaudit.sources.mastodon import MastodonLoader
 from accountaudit.sources.threads import ThreadsLoader
-from accountaudit.sources.tiktok import TikTokLoader
+from accountaudit.sources.tiktok import TikTokFileLoader, TikTokLoader
 from accountaudit.sources.wordpress import WordPressLoader, WxrFileLoader
 from accountaudit.sources.x import XArchiveLoader
 from accountaudit.sources.youtube import YouTubeLoader
@@ -38,7 +38,10 @@ ARCHIVE_LOADERS: tuple[type[ArchiveLoader], ...] = (
     XArchiveLoader, FacebookLoader, InstagramLoader, ThreadsLoader, TikTokLoader,
     LinkedInLoader, YouTubeLoader, MastodonLoader, BlueskyLoader, WordPressLoader,
 )
-FILE_LOADERS: tuple[type[FileLoader], ...] = (JsonlLoader, BlueskyCarLoader, WxrFileLoader)
+# A single JSON document (TikTok) also starts with '{': it is tried before JSON Lines.
+FILE_LOADERS: tuple[type[FileLoader], ...] = (
+    TikTokFileLoader, JsonlLoader, BlueskyCarLoader, WxrFileLoader,
+)
 _CHUNK = 1 << 20
 LOG = logging.getLogger(__name__)
 
