@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 
 from accountaudit.errors import UnknownFormatError
-from accountaudit.model import Audience, Item, ItemKind
+from accountaudit.model import Audience, ItemKind
 from accountaudit.sources.archive import open_view
-from accountaudit.sources.base import LoadOptions, LoadReport
 from accountaudit.sources.facebook import FacebookLoader
 from accountaudit.sources.registry import open_source
-from conftest import FIXTURES, shared_dir
+from conftest import FIXTURES, Loaded, shared_dir
 
 FB = FIXTURES / "facebook"
 FB2019 = FB / "invented-facebook-2019"
@@ -30,23 +29,6 @@ FB2024 = FB / "invented-facebook-2024"
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
-
-
-class Loaded:
-    """Everything one load produced, with lookups the tests need."""
-
-    def __init__(self, path: Path, include_messages: bool = False) -> None:
-        with open_source(path, LoadOptions(include_messages=include_messages)) as opened:
-            self.items: list[Item] = list(opened.items())
-            self.source = opened.source
-            self.report: LoadReport = opened.report
-        self.by_id = {item.id: item for item in self.items}
-
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(item.kind.value for item in self.items))
-
-    def of(self, kind: ItemKind) -> list[Item]:
-        return [item for item in self.items if item.kind is kind]
 
 
 def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from accountaudit.model import Audience, Item, ItemKind
+from accountaudit.model import Audience, ItemKind
 from accountaudit.sources.archive import open_view
-from accountaudit.sources.base import LoadOptions, LoadReport
 from accountaudit.sources.linkedin import LinkedInLoader
 from accountaudit.sources.linkedin_csv import clean_share_text, parse_date
-from accountaudit.sources.registry import open_source
-from conftest import FIXTURES, shared_dir
+from conftest import FIXTURES, Loaded, shared_dir, zip_folder
 
 LINKEDIN = FIXTURES / "linkedin"
 NEW = LINKEDIN / "invented-2025-complete"
@@ -33,28 +30,6 @@ CLASSIC_COUNTS = {"profile": 3, "post": 1, "share": 1, "comment": 1, "reaction":
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
-
-
-class Loaded:
-    """Everything one load produced."""
-
-    def __init__(self, path: Path, include_messages: bool = False) -> None:
-        with open_source(path, LoadOptions(include_messages=include_messages)) as opened:
-            self.items: list[Item] = list(opened.items())
-            self.source = opened.source
-            self.report: LoadReport = opened.report
-        self.by_id = {item.id: item for item in self.items}
-
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(item.kind.value for item in self.items))
-
-
-def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, prefix + path.relative_to(folder).as_posix())
-    return target
 
 
 def copy_of(folder: Path, tmp_path: Path) -> Path:

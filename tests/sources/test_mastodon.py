@@ -31,7 +31,7 @@ from accountaudit.sources.mastodon_status import (
     visibility,
 )
 from accountaudit.sources.registry import open_source
-from conftest import FIXTURES, shared_dir
+from conftest import FIXTURES, shared_dir, zip_folder
 
 MASTODON = FIXTURES / "mastodon"
 A2024 = MASTODON / "invented-archive-2024"
@@ -59,14 +59,6 @@ class Loaded:
 
     def of(self, kind: ItemKind) -> list[Item]:
         return [item for item in self.items if item.kind is kind]
-
-
-def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, prefix + path.relative_to(folder).as_posix())
-    return target
 
 
 def sid(when: str, seq: int = 0) -> str:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from accountaudit.model import Audience, Item, ItemKind
+from accountaudit.model import Audience, ItemKind
 from accountaudit.sources.archive import open_view
 from accountaudit.sources.base import LoadOptions, LoadReport
 from accountaudit.sources.registry import open_source
 from accountaudit.sources.tiktok import TikTokFileLoader, TikTokLoader
-from conftest import FIXTURES, shared_dir
+from conftest import FIXTURES, Loaded, shared_dir, zip_folder
 
 TIKTOK = FIXTURES / "tiktok"
 # The WHAT-IF sample is AGPL-3.0, so it is read from ../shared and not copied into this repo.
@@ -43,31 +43,6 @@ def _wif_dir() -> Path:
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
-
-
-class Loaded:
-    """Everything one load produced."""
-
-    def __init__(self, path: Path, include_messages: bool = False) -> None:
-        with open_source(path, LoadOptions(include_messages=include_messages)) as opened:
-            self.items: list[Item] = list(opened.items())
-            self.source = opened.source
-            self.report: LoadReport = opened.report
-        self.by_id = {item.id: item for item in self.items}
-
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(item.kind.value for item in self.items))
-
-    def of(self, kind: ItemKind) -> list[Item]:
-        return [item for item in self.items if item.kind is kind]
-
-
-def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, prefix + path.relative_to(folder).as_posix())
-    return target
 
 
 def edited_late(tmp_path: Path, edit: object) -> Path:

@@ -22,14 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accountaudit.errors import UnknownFormatError
-from accountaudit.model import Audience, Item, ItemKind
+from accountaudit.model import Audience, ItemKind
 from accountaudit.sources.archive import open_view
-from accountaudit.sources.base import LoadOptions, LoadReport
 from accountaudit.sources.jswrap import JsWrapError, parse_js
 from accountaudit.sources.registry import open_source
 from accountaudit.sources.x import XArchiveLoader
 from accountaudit.sources.x_tweet import parse_x_time, snowflake_time
-from conftest import EXAMPLES, FIXTURES, shared_dir
+from conftest import EXAMPLES, FIXTURES, Loaded, shared_dir, zip_folder
 
 TWITTER = FIXTURES / "twitter"
 MILAHU = TWITTER / "milahu-twitter-milahu104"
@@ -44,31 +43,6 @@ EXAMPLE_ZIP = EXAMPLES / "officer-x-archive.zip"
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
-
-
-class Loaded:
-    """Everything one load produced, with lookups the tests need."""
-
-    def __init__(self, path: Path, include_messages: bool = False) -> None:
-        with open_source(path, LoadOptions(include_messages=include_messages)) as opened:
-            self.items: list[Item] = list(opened.items())
-            self.source = opened.source
-            self.report: LoadReport = opened.report
-        self.by_id = {item.id: item for item in self.items}
-
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(item.kind.value for item in self.items))
-
-    def of(self, kind: ItemKind) -> list[Item]:
-        return [item for item in self.items if item.kind is kind]
-
-
-def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, prefix + path.relative_to(folder).as_posix())
-    return target
 
 
 # --- the real current archive (milahu, 2026) ------------------------------------------------

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from accountaudit.model import Audience, Item, ItemKind
+from accountaudit.model import Audience, ItemKind
 from accountaudit.sources.archive import open_view
-from accountaudit.sources.base import LoadOptions, LoadReport
-from accountaudit.sources.registry import open_source
 from accountaudit.sources.youtube import YouTubeLoader
 from accountaudit.sources.youtube_items import segments_text
-from conftest import FIXTURES, shared_dir
+from conftest import FIXTURES, Loaded, shared_dir, zip_folder
 
 YOUTUBE = FIXTURES / "youtube"
 # The WHAT-IF sample is AGPL-3.0, so it is read from ../shared and not copied into this repo.
@@ -41,28 +38,6 @@ def _wif_dir() -> Path:
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
-
-
-class Loaded:
-    """Everything one load produced."""
-
-    def __init__(self, path: Path, include_messages: bool = False) -> None:
-        with open_source(path, LoadOptions(include_messages=include_messages)) as opened:
-            self.items: list[Item] = list(opened.items())
-            self.source = opened.source
-            self.report: LoadReport = opened.report
-        self.by_id = {item.id: item for item in self.items}
-
-    def counts(self) -> dict[str, int]:
-        return dict(Counter(item.kind.value for item in self.items))
-
-
-def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, prefix + path.relative_to(folder).as_posix())
-    return target
 
 
 # --- the real Spanish sample (what-if-horizon) ----------------------------------------------
