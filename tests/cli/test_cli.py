@@ -62,7 +62,7 @@ def test_messages_only_with_the_flag(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args, message", [
     (["scan", "{missing}", "--out", "{tmp}/r.xlsx"], "{missing}: does not exist"),
     (["scan", "{notzip}", "--out", "{tmp}/r.xlsx"],
-     "{notzip}: is not a zip, a folder or a JSON Lines file"),
+     "{notzip}: is not a zip, a folder or a file accountaudit can read"),
     (["scan", "{emptyzip}", "--out", "{tmp}/r.xlsx"],
      "{emptyzip}: this zip archive does not hold any export accountaudit knows"),
     (["scan", "{extra}", "--out", "{tmp}/nofolder/r.xlsx"], "does not exist"),

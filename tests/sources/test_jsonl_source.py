@@ -107,7 +107,8 @@ def test_platform_comes_from_content_not_name(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("content, message", [
     (b"", "is empty"), (b"   \n\n", "is empty"),
-    (b"hello world\n", "is not a zip, a folder or a JSON Lines file"),
+    (b"hello world\n", "is not a zip, a folder or a file accountaudit can read (JSON Lines, "
+                        "TikTok JSON, Bluesky CAR or WordPress XML)"),
 ])
 def test_unrecognised_files_get_one_clear_error(tmp_path: Path, content: bytes,
                                                 message: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,16 @@ def test_a_loader_failure_keeps_earlier_items_and_becomes_a_warning(tmp_path: Pa
     [warning] = source.report.warnings
     assert warning.startswith("loading stopped early after 1 items")
     assert "RecursionError" in warning
+
+
+def test_refused_members_are_named_when_nothing_is_recognised(tmp_path: Path) -> None:
+    archive = tmp_path / "odd.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../escape.json", "{}")
+        zf.writestr("notes.txt", "hello")
+    with pytest.raises(InputError) as err:
+        open_source(archive)
+    assert "1 member was refused, first: ../escape.json" in str(err.value)
 
 
 def test_a_folder_of_unknown_files_gets_one_clear_error(tmp_path: Path) -> None:

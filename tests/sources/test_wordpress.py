@@ -20,8 +20,8 @@ from accountaudit.errors import AccountAuditError, InputError, UnknownFormatErro
 from accountaudit.model import Audience, Item, ItemKind
 from accountaudit.sources.base import LoadOptions, LoadReport
 from accountaudit.sources.registry import open_source
+from accountaudit.sources.text import html_to_text as html_text
 from accountaudit.sources.wordpress import blog_account, head_text, wxr_version
-from accountaudit.sources.wxr_items import html_text
 from conftest import FIXTURES, shared_dir
 
 WP = FIXTURES / "wordpress"
@@ -134,6 +134,19 @@ def test_importer_folder_keeps_a_reused_id_with_different_text() -> None:
     assert loaded.report.warnings == [
         "wxr-utf-8-challenges.xml item 1: entry playground.internal/path:10 appears again with "
         "different text; both were kept, the second as playground.internal/path:10#2"]
+
+
+def test_wxr_1_0_export_without_authors() -> None:
+    loaded = Loaded(WP / "invented-wxr-1.0-2009")
+    assert loaded.source.layout == "wordpress-wxr-1.0"
+    assert loaded.source.account == "Village Notes (http://villagenotes.example.invalid)"
+    assert loaded.counts() == {"post": 1, "comment": 1}
+    post = loaded.by_id["7"]
+    assert post.text == ("Summer fete \u2013 thank you\n\nThanks to everyone who came.\n\n"
+                         "The tombola raised \u00a3120.")
+    assert post.extra["categories"] == ["Uncategorized"] and post.extra["tags"] == ["fete"]
+    assert post.created_at == utc(2009, 7, 12, 18, 0)
+    assert loaded.by_id["comment-3"].reply_to == "Summer fete \u2013 thank you"
 
 
 # --- invented WordPress.com 2012 export: undeclared atom prefix, every status ----------------
@@ -393,6 +406,7 @@ def test_hostile_markup_in_a_post_is_read_in_linear_time(tmp_path: Path) -> None
     started = time.perf_counter()
     assert html_text("<!--" * 200_000 + " tail").endswith("<!-- tail")  # never closed: text
     assert html_text("a <!-- hidden --> b <3") == "a b <3"
+    assert html_text("<html><p>stray document tags</p>") == "stray document tags"
     assert time.perf_counter() - started < 5
 
 

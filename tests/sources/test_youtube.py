@@ -259,3 +259,17 @@ def test_every_shared_sample_loads(sample: Path) -> None:
     assert loaded.source.platform == "youtube"
     assert len(loaded.items) > 0
     assert len(loaded.by_id) == len(loaded.items)
+
+
+def test_a_malformed_link_does_not_stop_the_source(tmp_path: Path) -> None:
+    """Fuzzing found ``http://[www.youtube.com/...`` (urlsplit raises ValueError)."""
+    import shutil
+
+    copy = tmp_path / "takeout"
+    shutil.copytree(OLD_HTML, copy)
+    page = next(copy.rglob("my-comments.html"))
+    page.write_text(page.read_text(encoding="utf-8").replace("http://", "http://[", 1),
+                    encoding="utf-8")
+    broken = Loaded(copy)
+    assert broken.counts() == Loaded(OLD_HTML).counts()
+    assert not any("stopped early" in w for w in broken.report.warnings)

@@ -1,8 +1,10 @@
 """Read-only access to a zip or a folder, without ever extracting anything to disk.
 
 Archives come from people under investigation, so member names are checked (no absolute paths,
-no ``..``, no links), zip bombs are refused from their declared sizes before anything is
-decompressed, and every read is capped; anything refused becomes a warning naming the member.
+no ``..``, no links, no control characters), zip bombs are refused from the directory alone
+(ratio, overlapping members, total size, member count) before anything is decompressed, and
+everything read from one zip counts against a budget. Anything refused becomes a warning naming
+the member; a source with nothing readable is one InputError naming the file.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -141,11 +142,12 @@ class BlueskyCarLoader(FileLoader):
         """Yield every current record; damage is reported, never raised."""
         try:
             with open(path, "rb") as fh:
-                data = fh.read(MAX_MEMBER_BYTES + 1)
+                # Check the size first: read(n) would set aside n bytes however small the file.
+                if os.fstat(fh.fileno()).st_size > MAX_MEMBER_BYTES:
+                    raise InputError(path, "is larger than 1 GiB; it was not read")
+                data = fh.read()
         except OSError as exc:
             raise InputError(path, f"cannot be read ({exc.strerror})") from None
-        if len(data) > MAX_MEMBER_BYTES:
-            raise InputError(path, "is larger than 1 GiB; it was not read")
         ctx = BskyContext(source_id, report)
         yield from repo_items(data, path.name, ctx)
         ctx.note_skipped()

@@ -76,8 +76,7 @@ class OpenedSource:
                 yield item
         except InputError as exc:
             self.report.warnings.append(f"loading stopped early: {exc}")
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
-                OverflowError, UnicodeError, MemoryError, OSError, EOFError) as exc:
+        except Exception as exc:
             # Exports come from people under investigation: a loader that trips over hostile
             # input keeps what it read and says where it stopped, instead of a traceback.
             LOG.warning("%s loader stopped on %s", self._loader.name, self.source.path,
@@ -124,10 +123,14 @@ def _open_archive(path: Path, options: LoadOptions) -> OpenedSource:
     except BaseException:
         view.close()
         raise
+    refused = list(view.warnings)
     view.close()
     kind = "folder" if path.is_dir() else "zip archive"
+    detail = (f"; {len(refused)} member{'s were' if len(refused) != 1 else ' was'} refused, "
+              f"first: {refused[0]}" if refused else "")
     raise UnknownFormatError(path, f"this {kind} does not hold any export accountaudit knows "
-                                   f"(looked for: {', '.join(ld.name for ld in ARCHIVE_LOADERS)})")
+                                   f"(looked for: {', '.join(ld.name for ld in ARCHIVE_LOADERS)})"
+                                   f"{detail}")
 
 
 def _open_file(path: Path, options: LoadOptions) -> OpenedSource:
@@ -144,7 +147,8 @@ def _open_file(path: Path, options: LoadOptions) -> OpenedSource:
             digest, size = _hash_file(path)
             source = _make_source(path, loader_cls, detection, digest, size)
             return OpenedSource(source, LoadReport(), loader_cls(), detection, None, options)
-    raise UnknownFormatError(path, "is not a zip, a folder or a JSON Lines file")
+    raise UnknownFormatError(path, "is not a zip, a folder or a file accountaudit can read "
+                                   "(JSON Lines, TikTok JSON, Bluesky CAR or WordPress XML)")
 
 
 def _make_source(path: Path, loader: type[ArchiveLoader] | type[FileLoader],

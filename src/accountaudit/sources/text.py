@@ -14,7 +14,7 @@ _MOJIBAKE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf]")
 _BLOCKS = frozenset({"p", "br", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
                      "tr"})
 _SKIP = frozenset({"script", "style", "template"})
-_TAGS = re.compile(r"<[^>]*>")
+_TAGS = re.compile(r"<[^<>]*>")  # [^<>] keeps a run of stray "<" linear
 _BLOCK_TAGS = re.compile(r"</?(?:p|br|div|li|blockquote|h[1-6]|tr)\b[^>]*>", re.I)
 _MANY_TAGS = 200
 
@@ -61,7 +61,7 @@ def html_to_text(markup: str) -> str:
         return unescape_html(markup)
     try:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except Exception:
         return _strip_tags(markup)
     text = _tidy("".join(_walk(root)))
     if markup.count("<") > _MANY_TAGS:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -162,11 +163,13 @@ def load_json(raw: bytes, member: str, source_id: str, options: LoadOptions,
 def _read_file(path: Path, report: LoadReport) -> bytes | None:
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_MEMBER_BYTES + 1)
+            # Check the size first: read(n) would set aside n bytes however small the file.
+            too_big = os.fstat(fh.fileno()).st_size > MAX_MEMBER_BYTES
+            data = b"" if too_big else fh.read()
     except OSError as exc:
         report.warnings.append(f"{path.name}: skipped, it could not be read ({exc.strerror})")
         return None
-    if len(data) > MAX_MEMBER_BYTES:
+    if too_big:
         report.warnings.append(f"{path.name}: skipped, it is larger than 1 GiB")
         return None
     return data

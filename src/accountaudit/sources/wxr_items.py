@@ -18,7 +18,7 @@ from typing import Any
 
 from accountaudit.model import Audience, Item, ItemKind, MediaRef, Provenance
 from accountaudit.sources.base import LoadReport
-from accountaudit.sources.text import html_to_text
+from accountaudit.sources.text import html_to_text as html_text
 from accountaudit.sources.times import parse_naive
 from accountaudit.sources.wxr_parse import Channel, Record
 
@@ -40,8 +40,6 @@ _COMMENT_STATUS = {"1": ("", Audience.PUBLIC), "approve": ("", Audience.PUBLIC),
 _VIDEO = (".mp4", ".m4v", ".mov", ".webm", ".avi", ".wmv", ".mkv", ".3gp", ".ogv")
 _AUDIO = (".mp3", ".m4a", ".wav", ".ogg", ".oga", ".flac", ".aac")
 _IMAGE = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".svg")
-# A "<" that starts no complete tag, comment, declaration or processing instruction.
-_STRAY_LT = re.compile(r"<(?!/?[A-Za-z][^<>]*>|!--|![A-Za-z][^<>]*>|\?[^<>]*>)")
 _IMG_SRC = re.compile(r"""<img\b[^<>]{0,2000}?\bsrc\s{0,20}=\s{0,20}["']([^"'<>]{1,2000})["']""",
                       re.I)
 
@@ -195,8 +193,10 @@ def _post_facts(record: Record, post_type: str, status: str, title: str,
                              "sticky": True if _field(record, "wp:is_sticky") == "1" else None,
                              "slug": _field(record, "wp:post_name") or None,
                              "date_is_local_time": True if local else None}
-    categories = [name for domain, name in record.categories if domain == "category" and name]
-    tags = [name for domain, name in record.categories if domain == "post_tag" and name]
+    categories = _unique(name for domain, name in record.categories
+                         if domain == "category" and name)
+    tags = _unique(name for domain, name in record.categories  # "tag" in WXR 1.0
+                   if domain in ("post_tag", "tag") and name)
     facts["categories"] = categories or None
     facts["tags"] = tags or None
     excerpt = html_text(_field(record, "excerpt:encoded"))
@@ -221,52 +221,72 @@ def _media(record: Record, blog: _File, post_id: str, raw: str) -> tuple[MediaRe
     return tuple(unique.values())
 
 
+@dataclass(frozen=True, slots=True)
+class _Thread:
+    """What every comment on one entry shares."""
+
+    post_id: str
+    title: str | None
+    link: str
+    authors: Mapping[str, str]  # comment id -> its author, to name whom a reply answers
+    owner_ids: frozenset[str]
+    private: bool
+
+
 def _comments(record: Record, blog: _File, post: Item | None) -> Iterator[Item]:
-    ctx = blog.ctx
     post_id = _field(record, "wp:post_id")
-    title = html_text(_field(record, "title")) or (f"entry {post_id}" if post_id else None)
-    authors = {c.get("wp:comment_id", ""): c.get("wp:comment_author", "").strip()
-               for _, c in record.comments}
-    owner_ids = {a.get("wp:author_id") for a in blog.channel.authors} - {None, "", "0"}
+    thread = _Thread(
+        post_id=post_id,
+        title=html_text(_field(record, "title")) or (f"entry {post_id}" if post_id else None),
+        link=_field(record, "link"),
+        authors={c.get("wp:comment_id", ""): c.get("wp:comment_author", "").strip()
+                 for _, c in record.comments},
+        owner_ids=frozenset(a.get("wp:author_id", "") for a in blog.channel.authors) - {"", "0"},
+        private=post is not None and post.audience is Audience.PRIVATE)
     for position, (line, comment) in enumerate(record.comments):
-        where = f"{blog.path} line {line}"
-        approved = comment.get("wp:comment_approved", "1").strip()
-        if approved == "spam":
+        if comment.get("wp:comment_approved", "1").strip() == "spam":
             blog.skipped["spam comments"] += 1
             continue
-        status, audience = _COMMENT_STATUS.get(approved, (approved, Audience.UNKNOWN))
-        if post is not None and post.audience is Audience.PRIVATE:
-            audience = Audience.PRIVATE
-        comment_id = comment.get("wp:comment_id", "").strip()
-        raw = comment.get("wp:comment_content", "")
-        text = html_text(raw)
-        item_id = ctx.unique_id(f"{blog.prefix}comment-{comment_id}" if comment_id
-                                else f"{blog.prefix}comment-{post_id or record.index}-{position}",
-                                text, where)
-        if item_id is None:
-            continue
-        parent = comment.get("wp:comment_parent", "0").strip()
-        reply_to = authors.get(parent) if parent not in ("", "0") else None
-        created_at, created_raw, local = _comment_time(comment, ctx, where)
-        facts = {"post_id": post_id or None, "post_title": title,
-                 "status": status or None, "comment_type": comment.get("wp:comment_type") or None,
-                 "parent_comment_id": parent if parent not in ("", "0") else None,
-                 "author_url": comment.get("wp:comment_author_url") or None,
-                 "by_blog_author": True if comment.get("wp:comment_user_id") in owner_ids
-                 else None,
-                 "date_is_local_time": True if local else None}
-        link = _field(record, "link")
-        yield Item(
-            source_id=ctx.source_id, id=item_id, platform=PLATFORM, kind=ItemKind.COMMENT,
-            text=text, text_raw=raw if raw != text else None,
-            provenance=Provenance(ctx.source_id, path=blog.path, index=record.index,
-                                  line=line or None),
-            created_at=created_at, created_raw=created_raw,
-            author=comment.get("wp:comment_author", "").strip() or None,
-            url=f"{link}#comment-{comment_id}" if link and comment_id else None,
-            reply_to=reply_to or title, audience=audience,
-            extra=MappingProxyType({k: v for k, v in facts.items() if v is not None}),
-        )
+        item = _comment_item(comment, thread, blog, record, line, position)
+        if item is not None:
+            yield item
+
+
+def _comment_item(comment: Mapping[str, str], thread: _Thread, blog: _File, record: Record,
+                  line: int, position: int) -> Item | None:
+    ctx, where = blog.ctx, f"{blog.path} line {line}"
+    approved = comment.get("wp:comment_approved", "1").strip()
+    status, audience = _COMMENT_STATUS.get(approved, (approved, Audience.UNKNOWN))
+    audience = Audience.PRIVATE if thread.private else audience
+    comment_id = comment.get("wp:comment_id", "").strip()
+    raw = comment.get("wp:comment_content", "")
+    text = html_text(raw)
+    item_id = ctx.unique_id(f"{blog.prefix}comment-{comment_id}" if comment_id else
+                            f"{blog.prefix}comment-{thread.post_id or record.index}-{position}",
+                            text, where)
+    if item_id is None:
+        return None
+    parent = comment.get("wp:comment_parent", "0").strip()
+    parent = parent if parent not in ("", "0") else ""
+    created_at, created_raw, local = _comment_time(comment, ctx, where)
+    facts = {"post_id": thread.post_id or None, "post_title": thread.title,
+             "status": status or None, "comment_type": comment.get("wp:comment_type") or None,
+             "parent_comment_id": parent or None,
+             "author_url": comment.get("wp:comment_author_url") or None,
+             "by_blog_author": True if comment.get("wp:comment_user_id") in thread.owner_ids
+             else None,
+             "date_is_local_time": True if local else None}
+    return Item(
+        source_id=ctx.source_id, id=item_id, platform=PLATFORM, kind=ItemKind.COMMENT,
+        text=text, text_raw=raw if raw != text else None,
+        provenance=Provenance(ctx.source_id, path=blog.path, index=record.index,
+                              line=line or None),
+        created_at=created_at, created_raw=created_raw,
+        author=comment.get("wp:comment_author", "").strip() or None,
+        url=f"{thread.link}#comment-{comment_id}" if thread.link and comment_id else None,
+        reply_to=thread.authors.get(parent) or thread.title, audience=audience,
+        extra=MappingProxyType({k: v for k, v in facts.items() if v is not None}),
+    )
 
 
 def _post_time(record: Record, ctx: BlogContext,
@@ -312,33 +332,6 @@ def _rfc822(raw: str) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def html_text(markup: str) -> str:
-    """``html_to_text`` after escaping every ``<`` that does not open a complete tag.
-
-    Python's HTML parser slows down quadratically on unclosed tags (1 MB of ``<img `` takes
-    minutes), so stray ``<`` become text first, in one linear pass; real markup is untouched.
-    """
-    if "<" not in markup:
-        return html_to_text(markup)
-    return html_to_text(_STRAY_LT.sub("&lt;", _close_comments(markup)))
-
-
-def _close_comments(markup: str) -> str:
-    """Escape a ``<!--`` that is never closed, so its text stays visible and parsing stays fast."""
-    last_close = markup.rfind("-->")
-    parts: list[str] = []
-    pos = 0
-    while (start := markup.find("<!--", pos)) >= 0:
-        if start > last_close - 4:  # nothing closes it: the rest is text
-            parts.append(markup[pos:start] + markup[start:].replace("<!--", "&lt;!--"))
-            return "".join(parts)
-        end = markup.find("-->", start + 4)
-        parts.append(markup[pos: end + 3])
-        pos = end + 3
-    parts.append(markup[pos:])
-    return "".join(parts)
-
-
 def media_kind(url: str) -> str:
     """``image``, ``video``, ``audio`` or ``file``, from the address's extension."""
     lower = url.lower().split("?", 1)[0].split("#", 1)[0]
@@ -359,6 +352,10 @@ def media_key(path: str) -> str:
 
 def _shipped(url: str, ctx: BlogContext) -> str | None:
     return ctx.media_files.get(media_key(url)) if ctx.media_files else None
+
+
+def _unique(names: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(n.strip() for n in names))
 
 
 def _field(record: Record, name: str) -> str:

@@ -66,7 +66,7 @@ def _item(li: Any, index: int, name: str, ctx: YouTubeContext, live: bool) -> It
     titles = [a.get_text(" ", strip=True) for a in anchors
               if "watch?v=" in str(a["href"]) and "lc=" not in str(a["href"])]
     watch = next((u for u in links if "watch?v=" in u), None)
-    query = parse_qs(urlsplit(watch).query) if watch else {}
+    query = _query(watch)
     video = query.get("v", [""])[0]
     comment = query.get("lc", [""])[0]
     match = _TIME.search(head)
@@ -85,3 +85,13 @@ def _item(li: Any, index: int, name: str, ctx: YouTubeContext, live: bool) -> It
         url=watch.replace("http://", "https://", 1) if watch else None,
         audience=Audience.PUBLIC,
         extra=MappingProxyType({k: v for k, v in facts.items() if v}))
+
+
+def _query(url: str | None) -> dict[str, list[str]]:
+    """A link's query, or nothing for a malformed link (e.g. ``http://[www.youtube.com/...``)."""
+    if not url:
+        return {}
+    try:
+        return parse_qs(urlsplit(url).query)
+    except ValueError:
+        return {}
