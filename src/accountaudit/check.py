@@ -8,6 +8,7 @@ rule-pack rules are described by the same ``CheckInfo`` so reviewers see them th
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,7 @@ class Runner(Protocol):
         """Findings for a batch of items."""
 
 
-class Check:
+class Check(ABC):
     """Base class for a Python check; subclasses set the class attributes and ``check``.
 
     The class docstring is the check's documentation (``accountaudit checks show ID``).
@@ -100,12 +101,12 @@ class Check:
         return CheckInfo(cls.id, cls.title, cls.category, cls.severity, standard,
                          cls.explanation, cls.version, cls.origin, doc)
 
-    def setup(self, ctx: ScanContext) -> None:
+    def setup(self, ctx: ScanContext) -> None:  # noqa: B027 - an optional hook, not abstract
         """Override to load data or heavy modules once per scan."""
 
+    @abstractmethod
     def check(self, item: Item, text: PreparedText) -> Iterable[Finding]:
-        """Override: findings for one item."""
-        raise NotImplementedError(f"{type(self).__name__} must implement check()")  # abstract
+        """Findings for one item."""
 
     def check_many(self, batch: Batch) -> Iterator[Finding]:
         """Findings for a batch; override to vectorise (e.g. an ML model over many posts)."""

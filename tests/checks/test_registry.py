@@ -92,3 +92,32 @@ def test_a_broken_pack_is_reported_and_the_rest_load(tmp_path: Path) -> None:
     [failure] = checks.failures
     assert failure.startswith(f"rule pack {tmp_path / 'broken.toml'} could not be loaded")
     assert "AA301" in checks.ids()
+
+
+def test_a_plugin_without_check_or_with_a_failing_constructor_is_reported(tmp_path: Path,
+                                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _install_fake_distribution(tmp_path, "half_done", "HD101 = half:NoCheck\nHD102 = half:Boom",
+                               "half", """
+        from accountaudit.api import Category, Check, Severity
+        class Base(Check):
+            title = "t"
+            category = Category.LANGUAGE_ABUSIVE
+            severity = Severity.LOW
+            explanation = "e"
+        class NoCheck(Base):
+            id = "HD101"
+        class Boom(Base):
+            id = "HD102"
+            def __init__(self):
+                raise RuntimeError("needs a licence file")
+            def check(self, item, text):
+                return []
+        """)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    checks = discover()
+    failures = "\n".join(checks.failures)
+    assert "check HD101 from half_done could not be loaded: Can't instantiate abstract class" \
+        in failures
+    assert "check HD102 from half_done could not be loaded: RuntimeError: needs a licence" \
+        in failures
+    assert not {"HD101", "HD102"} & set(checks.ids())

@@ -40,6 +40,7 @@ class CheckSet:
 @dataclass(frozen=True, slots=True)
 class _Found:
     python: dict[str, type[Check]]
+    instances: dict[str, Check]
     rules: dict[str, Rule]
     failures: list[str]
 
@@ -49,12 +50,12 @@ def discover(rules_dirs: Sequence[Path] = (), select: Collection[str] | None = N
     for folder in rules_dirs:
         if not Path(folder).is_dir():
             raise InputError(folder, "is not a folder of rule packs")
-    found = _Found({}, {}, [])
+    found = _Found({}, {}, {}, [])
     _load_entry_points(found)
     _load_packs([bundled_packs_dir(), *rules_dirs], found)
     chosen = _select(found, select)
     infos = tuple(sorted((_info(found, cid) for cid in chosen), key=lambda i: i.id))
-    runners: list[Runner] = [found.python[cid]() for cid in sorted(chosen) if cid in found.python]
+    runners: list[Runner] = [found.instances[cid] for cid in sorted(chosen) if cid in found.python]
     rules = [found.rules[cid] for cid in sorted(chosen) if cid in found.rules]
     if rules:
         runners.append(RulePackRunner(rules))
@@ -72,6 +73,7 @@ def _load_entry_points(found: _Found) -> None:
         dist = _dist_name(ep)
         try:
             cls = _load_check_class(ep)
+            instance = cls()
         except Exception as exc:
             found.failures.append(f"check {ep.name} from {dist} could not be loaded: {_why(exc)}")
             continue
@@ -81,6 +83,7 @@ def _load_entry_points(found: _Found) -> None:
             continue
         cls.origin = "built-in" if dist == "accountaudit" else f"plugin {dist}"
         found.python[ep.name] = cls
+        found.instances[ep.name] = instance
 
 
 def _load_check_class(ep: EntryPoint) -> type[Check]:
