@@ -378,6 +378,18 @@ def _open_zip(path: Path) -> tuple[zipfile.ZipFile, set[bytes], BinaryIO]:
         raise InputError(path, f"is not a readable zip archive: {describe(exc)}") from None
 
 
+def read_file_capped(path: Path) -> bytes | None:
+    """A whole single-file source, or None when it is larger than ``MAX_MEMBER_BYTES``.
+
+    The size is checked first because ``read(n)`` sets aside n bytes however small the file is.
+    OSError propagates so each caller words its own message.
+    """
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size > MAX_MEMBER_BYTES:
+            return None
+        return fh.read()
+
+
 def is_zip(path: Path) -> bool:
     """True if the file starts like a zip archive (by content, never by name)."""
     try:

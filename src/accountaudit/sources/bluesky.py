@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any, ClassVar
 
 from accountaudit.errors import InputError
 from accountaudit.model import Item, Provenance
-from accountaudit.sources.archive import MAX_MEMBER_BYTES, ArchiveView
+from accountaudit.sources.archive import ArchiveView, read_file_capped
 from accountaudit.sources.base import (
     ArchiveLoader,
     Detection,
@@ -141,13 +140,11 @@ class BlueskyCarLoader(FileLoader):
              options: LoadOptions, report: LoadReport) -> Iterator[Item]:
         """Yield every current record; damage is reported, never raised."""
         try:
-            with open(path, "rb") as fh:
-                # Check the size first: read(n) would set aside n bytes however small the file.
-                if os.fstat(fh.fileno()).st_size > MAX_MEMBER_BYTES:
-                    raise InputError(path, "is larger than 1 GiB; it was not read")
-                data = fh.read()
+            data = read_file_capped(path)
         except OSError as exc:
             raise InputError(path, f"cannot be read ({exc.strerror})") from None
+        if data is None:
+            raise InputError(path, "is larger than 1 GiB; it was not read")
         ctx = BskyContext(source_id, report)
         yield from repo_items(data, path.name, ctx)
         ctx.note_skipped()

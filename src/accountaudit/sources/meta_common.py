@@ -22,7 +22,7 @@ from accountaudit.sources.archive import ArchiveView
 from accountaudit.sources.base import LoadReport
 from accountaudit.sources.jswrap import READ_ERRORS, read_member
 from accountaudit.sources.text import decode, fix_meta_mojibake
-from accountaudit.sources.times import parse_iso
+from accountaudit.sources.times import from_unix, from_unix_ms, parse_iso
 
 MIN_YEAR = 2004  # Facebook opened in 2004; Meta dates before it are clock or export errors
 _HEAD = 2048
@@ -86,13 +86,8 @@ class MetaContext:
         """Unix seconds (or ms) to aware UTC plus the original as text; bad ones are counted."""
         if value is None or isinstance(value, bool) or value == "" or value == 0:
             return None, None
-        raw = str(value)
-        try:
-            number = float(value) / (1000 if ms else 1)
-            parsed: datetime | None = datetime.fromtimestamp(number, tz=UTC)
-        except (ValueError, OverflowError, OSError, TypeError):
-            parsed = None
-        return self._checked(parsed, raw, member)
+        parsed = from_unix_ms(value) if ms else from_unix(value)
+        return self._checked(parsed, str(value), member)
 
     def when_iso(self, value: Any, member: str) -> tuple[datetime | None, str | None]:
         """An ISO 8601 date (Instagram 2018-2020 files) to aware UTC plus the original."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -21,7 +20,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from accountaudit.model import Audience, Item, ItemKind, Provenance
-from accountaudit.sources.archive import MAX_MEMBER_BYTES, ArchiveView
+from accountaudit.sources.archive import ArchiveView, read_file_capped
 from accountaudit.sources.base import (
     ArchiveLoader,
     Detection,
@@ -162,14 +161,11 @@ def load_json(raw: bytes, member: str, source_id: str, options: LoadOptions,
 
 def _read_file(path: Path, report: LoadReport) -> bytes | None:
     try:
-        with open(path, "rb") as fh:
-            # Check the size first: read(n) would set aside n bytes however small the file.
-            too_big = os.fstat(fh.fileno()).st_size > MAX_MEMBER_BYTES
-            data = b"" if too_big else fh.read()
+        data = read_file_capped(path)
     except OSError as exc:
         report.warnings.append(f"{path.name}: skipped, it could not be read ({exc.strerror})")
         return None
-    if too_big:
+    if data is None:
         report.warnings.append(f"{path.name}: skipped, it is larger than 1 GiB")
         return None
     return data
